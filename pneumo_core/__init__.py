@@ -1,0 +1,1 @@
+"""pneumo: a second opinion on pediatric chest X-rays."""

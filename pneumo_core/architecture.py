@@ -1,0 +1,100 @@
+"""The network: a compact residual CNN of standard Keras layers, trained from scratch.
+
+Standard layers only, so a model trained with the JAX or PyTorch backend on the GPU machine loads
+unchanged with TensorFlow on the CPU. The output is one sigmoid unit: P(PNEUMONIA) before
+calibration. The last stage (``GRADCAM_LAYER``) keeps a 1/16 resolution map for Grad-CAM.
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+LOGIT_LAYER = "logit"
+OUTPUT_LAYER = "probability"
+GRADCAM_LAYER = "stage4_out"
+_MEMBER_NAME = "pneumo_cnn"
+
+
+def _conv_bn(x, filters: int, name: str, stride: int = 1):
+    x = layers.Conv2D(filters, 3, strides=stride, padding="same", use_bias=False,
+                      name=f"{name}_conv")(x)
+    x = layers.BatchNormalization(name=f"{name}_bn")(x)
+    return layers.Activation("relu", name=f"{name}_relu")(x)
+
+
+def _residual_stage(x, filters: int, name: str, downsample: bool):
+    """Optionally downsample by 2, then two 3x3 convolutions with a projected shortcut."""
+    if downsample:
+        x = layers.MaxPooling2D(2, name=f"{name}_pool")(x)
+    shortcut = layers.Conv2D(filters, 1, use_bias=False, name=f"{name}_proj")(x)
+    shortcut = layers.BatchNormalization(name=f"{name}_proj_bn")(shortcut)
+    y = _conv_bn(x, filters, f"{name}_a")
+    y = layers.Conv2D(filters, 3, padding="same", use_bias=False,
+                      name=f"{name}_b_conv")(y)
+    y = layers.BatchNormalization(name=f"{name}_b_bn")(y)
+    y = layers.Add(name=f"{name}_add")([y, shortcut])
+    return layers.Activation("relu", name=f"{name}_out")(y)
+
+
+def _backbone(inputs, width: int, dropout: float, prefix: str):
+    """The CNN from the input to the pre-sigmoid logit; every layer name starts with ``prefix``."""
+    x = layers.Rescaling(2.0, offset=-1.0, name=f"{prefix}to_signed")(inputs)
+    x = _conv_bn(x, width, f"{prefix}stem", stride=2)
+    for i, mult in enumerate((1, 2, 4, 8), start=1):
+        x = _residual_stage(x, width * mult, f"{prefix}stage{i}", downsample=i > 1)
+    x = layers.GlobalAveragePooling2D(name=f"{prefix}gap")(x)
+    x = layers.Dropout(dropout, name=f"{prefix}dropout")(x)
+    return layers.Dense(1, name=f"{prefix}{LOGIT_LAYER}")(x)
+
+
+def _check_size(input_size: int) -> None:
+    if input_size % 16:
+        raise ValueError(f"expected an input size divisible by 16; got {input_size}")
+
+
+def build_model(input_size: int, width: int = 24, dropout: float = 0.4, prefix: str = ""):
+    """Build one classifier for ``(input_size, input_size, 1)`` inputs in [0, 1].
+
+    The last layer is a sigmoid; ``prefix + GRADCAM_LAYER`` is the last convolutional feature map.
+    """
+    _check_size(input_size)
+    inputs = keras.Input((input_size, input_size, 1), name="xray")
+    logit = _backbone(inputs, width, dropout, prefix)
+    out = layers.Activation("sigmoid", name=OUTPUT_LAYER)(logit)
+    return keras.Model(inputs, out, name=f"{prefix}{_MEMBER_NAME}")
+
+
+def member_prefix(index: int) -> str:
+    return f"m{index}_"
+
+
+def prefix_of(member) -> str:
+    """The layer-name prefix a model from ``build_model`` was built with."""
+    if not member.name.endswith(_MEMBER_NAME):
+        raise ValueError(f"expected a model built by build_model (name ending {_MEMBER_NAME!r}); got {member.name!r}")
+    return member.name[: -len(_MEMBER_NAME)]
+
+
+def build_ensemble(members: list, input_size: int, width: int = 24):
+    """One model averaging the logits of ``members`` (built with ``member_prefix(i)``).
+
+    A single file, a single sigmoid output, standard layers: loads like any other model. Weights
+    are copied from the members by layer name.
+    """
+    _check_size(input_size)
+    inputs = keras.Input((input_size, input_size, 1), name="xray")
+    logits = [_backbone(inputs, width, 0.0, prefix_of(m)) for m in members]
+    mean = layers.Average(name=LOGIT_LAYER)(logits) if len(logits) > 1 else logits[0]
+    out = layers.Activation("sigmoid", name=OUTPUT_LAYER)(mean)
+    ensemble = keras.Model(inputs, out, name=f"pneumo_ensemble_{len(members)}")
+    for member in members:
+        for layer in member.layers:
+            if layer.weights and layer.name != OUTPUT_LAYER:
+                ensemble.get_layer(layer.name).set_weights(layer.get_weights())
+    return ensemble
+
+
+def gradcam_layers(members: list) -> list[str]:
+    """The Grad-CAM feature maps of the model ``build_ensemble(members)`` builds."""
+    return [prefix_of(m) + GRADCAM_LAYER for m in members]

@@ -1,0 +1,103 @@
+"""The Kermany chest X-ray folder layout: listing files, patients, subtypes, splits.
+
+Layout: ``DIR/{train,test}/{NORMAL,PNEUMONIA}/*.jpeg``. File names carry the patient:
+``person1079_bacteria_3019.jpeg`` is patient ``person1079`` (bacterial pneumonia),
+``IM-0115-0001.jpeg`` is patient ``IM-0115``, ``NORMAL2-IM-0622-0001.jpeg`` is
+``NORMAL2-IM-0622``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import DataLayoutError
+
+CLASSES: tuple[str, ...] = ("NORMAL", "PNEUMONIA")
+IMAGE_SUFFIXES = (".jpeg", ".jpg", ".png")
+DATA_DIR_ENV = "PNEUMO_DATA_DIR"
+_PERSON = re.compile(r"^(person\d+)_(bacteria|virus)_", re.IGNORECASE)
+_IM = re.compile(r"^((?:NORMAL\d*-)?IM-\d+)-", re.IGNORECASE)
+
+
+def default_data_dir() -> Path:
+    """The benchmark data directory: ``$PNEUMO_DATA_DIR`` or ``../shared/datasets/kermany-224``."""
+    env = os.environ.get(DATA_DIR_ENV)
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "kermany-224"
+
+
+def patient_id(file_name: str) -> str:
+    """The patient a Kermany file name belongs to (the whole stem if no pattern matches)."""
+    stem = Path(file_name).stem
+    for pattern in (_PERSON, _IM):
+        match = pattern.match(stem)
+        if match:
+            return match.group(1)
+    return stem
+
+
+def subtype(file_name: str) -> str:
+    """``bacteria``, ``virus`` or ``none`` from a Kermany file name."""
+    match = _PERSON.match(Path(file_name).stem)
+    return match.group(2).lower() if match else "none"
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One image of the data set: where it is and what it is labelled."""
+
+    path: Path
+    label: int  # index into CLASSES
+
+    @property
+    def patient(self) -> str:
+        return patient_id(self.path.name)
+
+    @property
+    def subtype(self) -> str:
+        return subtype(self.path.name)
+
+
+def list_split(data_dir: Path | str, split: str) -> list[Sample]:
+    """All images of ``split`` (``train`` or ``test``), sorted by class then name."""
+    root = Path(data_dir) / split
+    if not root.is_dir():
+        raise DataLayoutError(
+            f"expected a folder {root} holding {'/'.join(CLASSES)} sub-folders; it does not exist"
+        )
+    samples: list[Sample] = []
+    for label, name in enumerate(CLASSES):
+        folder = root / name
+        if not folder.is_dir():
+            raise DataLayoutError(f"expected a class folder {folder}; it does not exist")
+        files = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+        samples.extend(Sample(p, label) for p in files)
+    if not samples:
+        raise DataLayoutError(f"expected images under {root}; found none")
+    return samples
+
+
+def split_by_patient(
+    samples: list[Sample], val_fraction: float, seed: int
+) -> tuple[list[Sample], list[Sample]]:
+    """Split into (train, validation) so that no patient is on both sides.
+
+    Patients are drawn per class so the validation split keeps the class balance.
+    """
+    if not 0.0 < val_fraction < 1.0:
+        raise ValueError(f"val_fraction must be in (0, 1); got {val_fraction}")
+    rng = np.random.default_rng(seed)
+    val_patients: set[str] = set()
+    for label in range(len(CLASSES)):
+        patients = sorted({s.patient for s in samples if s.label == label})
+        rng.shuffle(patients)
+        val_patients.update(patients[: max(1, round(len(patients) * val_fraction))])
+    train = [s for s in samples if s.patient not in val_patients]
+    val = [s for s in samples if s.patient in val_patients]
+    return train, val

@@ -1,0 +1,22 @@
+"""The core's own exceptions. Messages say what was expected and what was found, in words a
+clinician can act on."""
+
+
+class PneumoError(Exception):
+    """Base class of every error pneumo_core raises on purpose."""
+
+
+class UnreadableImageError(PneumoError):
+    """The file is not an image pneumo can read (corrupt, unsupported format, not monochrome...)."""
+
+
+class DataLayoutError(PneumoError):
+    """A data directory does not have the expected ``{train,test}/{NORMAL,PNEUMONIA}`` layout."""
+
+
+class ModelFileError(PneumoError):
+    """A model file or its metadata is missing, inconsistent or does not match its checksum."""
+
+
+class ExplanationError(PneumoError):
+    """A heatmap method produced nothing usable for this image."""

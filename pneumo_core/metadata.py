@@ -1,0 +1,78 @@
+"""The metadata record that travels with every model file (``<model>.json`` beside ``<model>.keras``)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .data import CLASSES
+from .errors import ModelFileError
+
+
+def sha256_of(path: Path | str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class ModelMetadata:
+    """Everything a caller needs to use a model file correctly; no magic numbers elsewhere."""
+
+    version: str
+    classes: tuple[str, ...]
+    input_size: int
+    preprocessing: str
+    temperature: float
+    presets: dict[str, float]
+    default_preset: str
+    band: tuple[float, float]
+    gradcam_layers: tuple[str, ...]
+    weights_file: str
+    weights_sha256: str
+    rules: dict[str, str] = field(default_factory=dict)
+    training: dict = field(default_factory=dict)
+    validation: dict = field(default_factory=dict)
+    test: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if tuple(self.classes) != CLASSES:
+            raise ModelFileError(f"expected classes {CLASSES}; the metadata says {tuple(self.classes)}")
+        if self.default_preset not in self.presets:
+            raise ModelFileError(f"default preset {self.default_preset!r} is not one of {sorted(self.presets)}")
+        lo, hi = self.band
+        if not 0.0 <= lo <= hi <= 1.0:
+            raise ModelFileError(f"expected a band 0 <= low <= high <= 1; got {self.band}")
+
+    @property
+    def default_threshold(self) -> float:
+        return self.presets[self.default_preset]
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, sort_keys=False) + "\n"
+
+    def save(self, path: Path | str) -> None:
+        Path(path).write_text(self.to_json())
+
+    @classmethod
+    def load(cls, path: Path | str) -> "ModelMetadata":
+        path = Path(path)
+        if not path.is_file():
+            raise ModelFileError(f"expected a metadata file at {path}; none found")
+        try:
+            raw = json.loads(path.read_text())
+            raw["classes"] = tuple(raw["classes"])
+            raw["band"] = tuple(raw["band"])
+            raw["gradcam_layers"] = tuple(raw["gradcam_layers"])
+            return cls(**raw)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelFileError(f"the metadata file {path.name} is incomplete or malformed: {exc}") from exc
+
+
+def metadata_path(model_path: Path | str) -> Path:
+    """``models/x.keras`` -> ``models/x.json``."""
+    return Path(model_path).with_suffix(".json")
