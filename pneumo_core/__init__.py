@@ -1,1 +1,19 @@
-"""pneumo: a second opinion on pediatric chest X-rays."""
+"""pneumo: a second opinion on pediatric chest X-rays (NORMAL / PNEUMONIA).
+
+The public API; the app and the command line use only what is exported here.
+"""
+
+from .data import CLASSES, default_data_dir
+from .errors import (DataLayoutError, ExplanationError, ModelFileError, PneumoError,
+                     UnreadableImageError)
+from .explain import COLORMAPS, METHODS, Heatmap, overlay
+from .loader import ImageInfo, LoadedImage, load_image, sniff_format
+from .metadata import ModelMetadata
+from .predict import CONFIDENT, DEFAULT_MODEL, SECOND_OPINION, Prediction, Predictor, decide
+
+__all__ = [
+    "CLASSES", "COLORMAPS", "CONFIDENT", "DEFAULT_MODEL", "METHODS", "SECOND_OPINION",
+    "DataLayoutError", "ExplanationError", "Heatmap", "ImageInfo", "LoadedImage", "ModelFileError",
+    "ModelMetadata", "PneumoError", "Prediction", "Predictor", "UnreadableImageError", "decide",
+    "default_data_dir", "load_image", "overlay", "sniff_format",
+]

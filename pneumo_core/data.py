@@ -83,21 +83,48 @@ def list_split(data_dir: Path | str, split: str) -> list[Sample]:
     return samples
 
 
+def patient_series(patient: str) -> tuple[str, int]:
+    """``NORMAL2-IM-0622`` -> (``NORMAL2-IM``, 622); ``person1079`` -> (``person``, 1079)."""
+    match = re.match(r"^(.*?)-?(\d+)$", patient)
+    if not match:
+        return patient, 0
+    return match.group(1), int(match.group(2))
+
+
+SPLIT_STRATEGIES = ("earliest", "random")
+
+
 def split_by_patient(
-    samples: list[Sample], val_fraction: float, seed: int
+    samples: list[Sample], val_fraction: float, seed: int, strategy: str = "earliest"
 ) -> tuple[list[Sample], list[Sample]]:
     """Split into (train, validation) so that no patient is on both sides.
 
-    Patients are drawn per class so the validation split keeps the class balance.
+    Done per class (the validation split keeps the class balance) and, with ``earliest``, per
+    naming series (``IM``, ``NORMAL2-IM``, ``person``): the lowest-numbered patients of each
+    series are held out. The official test split was built the same way for NORMAL (its patients
+    are numbered below every train patient of the series), so this validation split is the part
+    of train closest to how the test split differs, rather than a random, easier sample.
+    ``random`` draws patients at random (``seed``).
     """
     if not 0.0 < val_fraction < 1.0:
         raise ValueError(f"val_fraction must be in (0, 1); got {val_fraction}")
+    if strategy not in SPLIT_STRATEGIES:
+        raise ValueError(f"unknown split strategy {strategy!r}; expected one of {SPLIT_STRATEGIES}")
     rng = np.random.default_rng(seed)
     val_patients: set[str] = set()
     for label in range(len(CLASSES)):
         patients = sorted({s.patient for s in samples if s.label == label})
-        rng.shuffle(patients)
-        val_patients.update(patients[: max(1, round(len(patients) * val_fraction))])
+        if strategy == "random":
+            rng.shuffle(patients)
+            val_patients.update(patients[: max(1, round(len(patients) * val_fraction))])
+            continue
+        series: dict[str, list[tuple[int, str]]] = {}
+        for p in patients:
+            name, number = patient_series(p)
+            series.setdefault(name, []).append((number, p))
+        for members in series.values():
+            members.sort()
+            val_patients.update(p for _, p in members[: max(1, round(len(members) * val_fraction))])
     train = [s for s in samples if s.patient not in val_patients]
     val = [s for s in samples if s.patient in val_patients]
     return train, val

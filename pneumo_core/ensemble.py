@@ -21,7 +21,7 @@ from .errors import ModelFileError
 from .train import TrainSettings, finalize, load_split
 
 log = logging.getLogger("pneumo_core.ensemble")
-_MUST_MATCH = ("data", "image_size", "width", "val_fraction", "split_seed", "limit")
+_MUST_MATCH = ("data", "image_size", "width", "val_fraction", "split", "split_seed", "limit")
 
 
 def read_settings(run_dir: Path) -> TrainSettings:

@@ -16,6 +16,7 @@ import numpy as np
 
 from . import calibration
 from .errors import ModelFileError
+from .explain import Explainer, Heatmap
 from .loader import LoadedImage, Source, load_image
 from .metadata import ModelMetadata, metadata_path, sha256_of
 from .preprocess import model_input
@@ -82,6 +83,7 @@ class Predictor:
         if tuple(self.model.input_shape) != expected:
             raise ModelFileError(f"model input {self.model.input_shape} does not match metadata {expected}")
         self._lock = threading.Lock()
+        self.explainer = Explainer(self.model, self.meta.gradcam_layers, self.meta.classes)
         log.info("loaded model %s (%s)", self.meta.version, self.model_path.name)
 
     def inputs(self, images: list[np.ndarray]) -> np.ndarray:
@@ -108,6 +110,16 @@ class Predictor:
                       threshold: float | None = None) -> list[Prediction]:
         gray = [_as_gray(im) for im in images]
         return [decide(p, self.meta, preset, threshold) for p in self.probabilities(gray)]
+
+
+    def explain(self, image: LoadedImage | np.ndarray | Source, label: str | None = None,
+                method: str = "Grad-CAM") -> Heatmap:
+        """Heatmap at the image's size explaining ``label`` (default: the default preset's label)."""
+        gray = _as_gray(image)
+        if label is None:
+            label = self.predict(gray).label
+        x = model_input(gray, self.meta.input_size)
+        return self.explainer.explain(x, label, method, out_size=gray.shape)
 
 
 def _as_gray(image) -> np.ndarray:

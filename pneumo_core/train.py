@@ -23,9 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import calibration, data, metrics
+from . import data, metrics
 from .augment import AugmentSettings
 from .dataset import AugmentedBatches, load_u8, stack_inputs
+from .calibrate import recalibrate
 from .metadata import ModelMetadata, sha256_of
 from .preprocess import PREPROCESSING
 
@@ -45,7 +46,8 @@ class TrainSettings:
     dropout: float = 0.4
     width: int = 24
     member_index: int = 0
-    val_fraction: float = 0.15
+    val_fraction: float = 0.2
+    split: str = "earliest"  # see data.split_by_patient
     split_seed: int = 20180222
     seed: int = 1
     limit: int = 0  # >0: use only this many images per class (tests, smoke runs)
@@ -62,7 +64,7 @@ def parse_args(argv: list[str] | None = None) -> TrainSettings:
     ap.add_argument("--out", required=True, help="output folder for the model and the run's records")
     defaults = TrainSettings(data="", out="")
     for name in ("image_size", "epochs", "batch_size", "learning_rate", "weight_decay", "label_smoothing",
-                 "dropout", "width", "member_index", "val_fraction", "split_seed", "seed", "limit", "workers", "verbose", "max_minutes"):
+                 "dropout", "width", "member_index", "val_fraction", "split", "split_seed", "seed", "limit", "workers", "verbose", "max_minutes"):
         value = getattr(defaults, name)
         ap.add_argument("--" + name.replace("_", "-"), type=type(value), default=value)
     ap.add_argument("--version", default="", help="model version string (default: out folder name)")
@@ -134,7 +136,7 @@ def _TimeBudget(minutes: float):
 def load_split(s: TrainSettings):
     """(train samples, validation samples) of the patient split these settings define."""
     samples = _subset(data.list_split(s.data, "train"), s.limit)
-    return data.split_by_patient(samples, s.val_fraction, s.split_seed)
+    return data.split_by_patient(samples, s.val_fraction, s.split_seed, s.split)
 
 
 def finalize(members: list, s: TrainSettings, train_s, val_s, val_x, out: Path, command: str,
@@ -149,21 +151,12 @@ def finalize(members: list, s: TrainSettings, train_s, val_s, val_x, out: Path, 
     model_file = out / "model.keras"
     model.save(model_file)
     raw = model.predict(val_x, batch_size=s.batch_size, verbose=0).ravel()
-    temperature = calibration.fit_temperature(raw, val_y)
-    calibrated = calibration.apply_temperature(raw, temperature)
-    ops = calibration.operating_points(calibrated, val_y)
     member_auc = [metrics.ranking(m.predict(val_x, verbose=0).ravel(), val_y)["roc_auc"] for m in members]
-    validation = {
-        "images": len(val_s), "patients": len({x.patient for x in val_s}),
-        "roc_auc_members": member_auc, **metrics.ranking(calibrated, val_y),
-        "ece": metrics.calibration(calibrated, val_y)["ece"],
-        "at_default": metrics.at_threshold(calibrated, val_y, ops["presets"][ops["default_preset"]]),
-    }
-    meta = ModelMetadata(
+    stub = ModelMetadata(
         version=s.version, classes=data.CLASSES, input_size=s.image_size, preprocessing=PREPROCESSING,
-        temperature=temperature, presets=ops["presets"], default_preset=ops["default_preset"],
-        band=tuple(ops["band"]), gradcam_layers=tuple(gradcam_layers(members)),
-        weights_file=model_file.name, weights_sha256=sha256_of(model_file), rules=ops["rules"],
+        temperature=1.0, presets={"balanced": 0.5}, default_preset="balanced", band=(0.5, 0.5),
+        gradcam_layers=tuple(gradcam_layers(members)),
+        weights_file=model_file.name, weights_sha256=sha256_of(model_file),
         training={
             "data": "Kermany et al. 2018 pediatric chest X-rays (kermany-224 train split)",
             "command": command, "train_images": len(train_s),
@@ -171,14 +164,16 @@ def finalize(members: list, s: TrainSettings, train_s, val_s, val_x, out: Path, 
             "epochs": s.epochs, "keras_backend": keras.backend.backend(),
             "parameters": int(model.count_params()), "seconds": round(seconds, 1),
         },
-        validation=validation,
+        validation={"images": len(val_s), "patients": len({x.patient for x in val_s}),
+                    "split": s.split, "roc_auc_members": member_auc},
     )
+    meta = recalibrate(stub, raw, val_y)
     meta.save(out / "model.json")
     (out / "validation_predictions.json").write_text(json.dumps({
         "files": [x.path.name for x in val_s], "labels": val_y.tolist(), "raw": raw.tolist(),
     }) + "\n")
-    log.info("validation ROC AUC %.4f, temperature %.3f, presets %s", validation["roc_auc"] or 0,
-             temperature, ops["presets"])
+    log.info("validation ROC AUC %.4f, temperature %.3f, presets %s", meta.validation["roc_auc"] or 0,
+             meta.temperature, meta.presets)
     return meta
 
 

@@ -1,0 +1,111 @@
+"""Where the model looked: Grad-CAM, Grad-CAM++ and Score-CAM through tf-keras-vis.
+
+The map explains the *predicted* class (a map "towards PNEUMONIA" on an image the model calls
+NORMAL is often empty, tf-keras-vis issues #30/#78): the sigmoid is replaced by a linear output
+and the score is the logit for PNEUMONIA, its negative for NORMAL. For a model averaging several
+members, the raw maps of every member's last feature map are summed before normalising: that is
+the CAM of the averaged logit. A map that comes out empty raises ``ExplanationError``.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .errors import ExplanationError
+
+METHODS = ("Grad-CAM", "Grad-CAM++", "Score-CAM")
+COLORMAPS = {"turbo": cv2.COLORMAP_TURBO, "jet": cv2.COLORMAP_JET, "inferno": cv2.COLORMAP_INFERNO,
+             "viridis": cv2.COLORMAP_VIRIDIS, "hot": cv2.COLORMAP_HOT}
+SCORECAM_MAX_N = 16  # Faster Score-CAM: only the 16 strongest channels per member
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    values: np.ndarray  # (H, W) float32 in [0, 1], at the explained image's size
+    method: str
+    explained_class: str
+
+
+class Explainer:
+    """CAM objects built once per model; thread-safe."""
+
+    def __init__(self, model, layers: tuple[str, ...], classes: tuple[str, ...]):
+        if not layers:
+            raise ValueError("expected at least one Grad-CAM layer name; got none")
+        missing = [name for name in layers if name not in {layer.name for layer in model.layers}]
+        if missing:
+            raise ValueError(f"Grad-CAM layers {missing} are not in the model")
+        self.model, self.layers, self.classes = model, tuple(layers), tuple(classes)
+        self._cams: dict[str, object] = {}
+        self._lock = threading.Lock()
+
+    def _cam(self, method: str):
+        from tf_keras_vis.gradcam import Gradcam
+        from tf_keras_vis.gradcam_plus_plus import GradcamPlusPlus
+        from tf_keras_vis.scorecam import Scorecam
+        from tf_keras_vis.utils.model_modifiers import ReplaceToLinear
+
+        if method not in METHODS:
+            raise ValueError(f"unknown heatmap method {method!r}; expected one of {METHODS}")
+        if method not in self._cams:
+            cls = {"Grad-CAM": Gradcam, "Grad-CAM++": GradcamPlusPlus, "Score-CAM": Scorecam}[method]
+            self._cams[method] = cls(self.model, model_modifier=ReplaceToLinear(), clone=True)
+        return self._cams[method]
+
+    def explain(self, model_input: np.ndarray, label: str, method: str = "Grad-CAM",
+                out_size: tuple[int, int] | None = None) -> Heatmap:
+        """Heatmap for one model input ``(S, S, 1)`` explaining ``label``, resized to ``out_size`` (h, w)."""
+        from tf_keras_vis.utils.scores import BinaryScore
+
+        if label not in self.classes:
+            raise ValueError(f"expected a label in {self.classes}; got {label!r}")
+        if model_input.ndim != 3 or model_input.shape[-1] != 1:
+            raise ValueError(f"expected one model input of shape (S, S, 1); got {model_input.shape}")
+        score = BinaryScore(label == self.classes[1])
+        kwargs = {"max_N": SCORECAM_MAX_N} if method == "Score-CAM" else {}
+        total = None
+        with self._lock:
+            cam = self._cam(method)
+            for layer in self.layers:
+                raw = cam(score, model_input[None], penultimate_layer=layer, seek_penultimate_conv_layer=False,
+                          expand_cam=False, normalize_cam=False, **kwargs)
+                raw = np.asarray(raw[0] if isinstance(raw, list) else raw)[0].astype(np.float64)
+                total = raw if total is None else total + raw
+        h, w = out_size or model_input.shape[:2]
+        return Heatmap(normalize_map(total, (h, w), method), method, label)
+
+
+def normalize_map(raw: np.ndarray, size: tuple[int, int], method: str = "CAM") -> np.ndarray:
+    """Raw CAM -> (h, w) float32 in [0, 1]; raises ExplanationError if it holds nothing."""
+    raw = np.nan_to_num(np.maximum(np.asarray(raw, dtype=np.float64), 0.0))
+    if raw.ndim != 2:
+        raise ValueError(f"expected a 2-D map; got shape {raw.shape}")
+    peak = raw.max(initial=0.0)
+    if peak <= 1e-12 or np.ptp(raw) <= 1e-12 * peak:
+        raise ExplanationError(f"{method} produced an empty map for this image: no region raised the score. "
+                               "Try another method.")
+    resized = cv2.resize((raw / peak).astype(np.float32), (size[1], size[0]), interpolation=cv2.INTER_CUBIC)
+    resized = np.clip(resized, 0.0, None)
+    return (resized / resized.max()).astype(np.float32)
+
+
+def overlay(image: np.ndarray, heat: np.ndarray, opacity: float = 0.4, colormap: str = "turbo") -> np.ndarray:
+    """Blend a [0, 1] map over a gray [0, 1] image -> (H, W, 3) uint8 RGB. Pure; no I/O."""
+    if image.ndim != 2 or heat.ndim != 2:
+        raise ValueError(f"expected 2-D image and map; got {image.shape} and {heat.shape}")
+    if not 0.0 <= opacity <= 1.0:
+        raise ValueError(f"expected an opacity in [0, 1]; got {opacity}")
+    if colormap not in COLORMAPS:
+        raise ValueError(f"unknown colour map {colormap!r}; expected one of {sorted(COLORMAPS)}")
+    if heat.shape != image.shape:
+        heat = cv2.resize(heat.astype(np.float32), (image.shape[1], image.shape[0]), interpolation=cv2.INTER_LINEAR)
+    gray = np.clip(image, 0, 1)
+    base = np.repeat((gray * 255.0)[..., None], 3, axis=2)
+    colour = cv2.applyColorMap(np.clip(heat * 255.0, 0, 255).astype(np.uint8), COLORMAPS[colormap])
+    colour = cv2.cvtColor(colour, cv2.COLOR_BGR2RGB).astype(np.float32)
+    alpha = opacity * np.clip(heat, 0, 1)[..., None]  # stronger where the map is stronger
+    return np.clip(base * (1 - alpha) + colour * alpha, 0, 255).astype(np.uint8)
