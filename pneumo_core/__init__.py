@@ -10,8 +10,10 @@ from .explain import COLORMAPS, METHODS, Heatmap, overlay
 from .loader import ImageInfo, LoadedImage, load_image, sniff_format
 from .metadata import ModelMetadata
 from .predict import CONFIDENT, DEFAULT_MODEL, SECOND_OPINION, Prediction, Predictor, decide
+from .review_log import DOCTOR_LABELS, EVENT_KINDS, Case, Event, ReviewLog
 
 __all__ = [
+    "Case", "DOCTOR_LABELS", "EVENT_KINDS", "Event", "ReviewLog",
     "CLASSES", "COLORMAPS", "CONFIDENT", "DEFAULT_MODEL", "METHODS", "SECOND_OPINION",
     "DataLayoutError", "ExplanationError", "Heatmap", "ImageInfo", "LoadedImage", "ModelFileError",
     "ModelMetadata", "PneumoError", "Prediction", "Predictor", "UnreadableImageError", "decide",

@@ -5,13 +5,11 @@ from __future__ import annotations
 import io
 
 import numpy as np
-import pydicom
 import pytest
 from PIL import Image
-from pydicom.dataset import FileMetaDataset
-from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 
 from pneumo_core import UnreadableImageError, load_image, sniff_format
+from dicom_factory import make_dicom
 
 
 def encode_raster(u8: np.ndarray, fmt: str) -> bytes:
@@ -20,36 +18,6 @@ def encode_raster(u8: np.ndarray, fmt: str) -> bytes:
         Image.fromarray((u8.astype(np.uint16) * 257)).save(buf, format="PNG")
     else:
         Image.fromarray(u8).save(buf, format=fmt, **({"quality": 100} if fmt == "JPEG" else {}))
-    return buf.getvalue()
-
-
-def make_dicom(u8: np.ndarray, bits: int = 8, photometric: str = "MONOCHROME2", preamble: bool = True,
-               patient_name: str = "Anonymous^Test", samples_per_pixel: int = 1) -> bytes:
-    """A DICOM file of ``u8`` (8- or 16-bit, MONOCHROME1 stores inverted values)."""
-    values = u8.astype(np.uint16) * 257 if bits == 16 else u8.copy()
-    if photometric == "MONOCHROME1":
-        values = (65535 if bits == 16 else 255) - values
-    if samples_per_pixel == 3:
-        values = np.repeat(values[..., None], 3, axis=2)
-    meta = FileMetaDataset()
-    meta.MediaStorageSOPClassUID = pydicom.uid.DigitalXRayImageStorageForPresentation
-    meta.MediaStorageSOPInstanceUID = generate_uid()
-    meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds = pydicom.Dataset()
-    ds.file_meta = meta
-    ds.PatientName, ds.PatientID, ds.PatientBirthDate = patient_name, "ID-12345", "20200101"
-    ds.Modality, ds.BodyPartExamined = "DX", "CHEST"
-    ds.Rows, ds.Columns = values.shape[:2]
-    ds.SamplesPerPixel = samples_per_pixel
-    ds.PhotometricInterpretation = photometric if samples_per_pixel == 1 else "RGB"
-    if samples_per_pixel == 3:
-        ds.PlanarConfiguration = 0
-    ds.BitsAllocated = ds.BitsStored = bits
-    ds.HighBit = bits - 1
-    ds.PixelRepresentation = 0
-    ds.PixelData = values.astype(np.uint16 if bits == 16 else np.uint8).tobytes()
-    buf = io.BytesIO()
-    ds.save_as(buf, enforce_file_format=preamble)
     return buf.getvalue()
 
 
