@@ -21,10 +21,10 @@ def get_predictor() -> Predictor:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def analyse(digest: str, data: bytes):
-    """Decode and score one upload (cached by content: widget changes never re-run the model)."""
-    del digest  # the cache key; the bytes themselves are hashed too but this keeps it explicit
-    image = load_image(data)
+def analyse(digest: str, _data: bytes):
+    """Decode and score one upload, cached by its SHA-256 (the bytes are not hashed again), so
+    widget changes never decode the file or run the model again."""
+    image = load_image(_data)
     probability = float(get_predictor().probabilities([image.pixels])[0])
     return image, probability
 

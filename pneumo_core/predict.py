@@ -111,7 +111,6 @@ class Predictor:
         gray = [_as_gray(im) for im in images]
         return [decide(p, self.meta, preset, threshold) for p in self.probabilities(gray)]
 
-
     def explain(self, image: LoadedImage | np.ndarray | Source, label: str | None = None,
                 method: str = "Grad-CAM") -> Heatmap:
         """Heatmap at the image's size explaining ``label`` (default: the default preset's label)."""
