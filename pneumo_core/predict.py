@@ -94,12 +94,17 @@ class Predictor:
         """Calibrated P(PNEUMONIA) for gray images in [0, 1] (any sizes)."""
         if not len(images):
             return np.zeros(0)
-        raw = []
-        for start in range(0, len(images), batch_size):
-            x = self.inputs(images[start:start + batch_size])
-            with self._lock:
-                raw.append(np.asarray(self.model(x, training=False)).ravel())
-        return calibration.apply_temperature(np.concatenate(raw), self.meta.temperature)
+        return np.concatenate([self.probabilities_of_inputs(self.inputs(images[start:start + batch_size]))
+                               for start in range(0, len(images), batch_size)])
+
+    def probabilities_of_inputs(self, x: np.ndarray) -> np.ndarray:
+        """Calibrated P(PNEUMONIA) for a batch already made by ``inputs`` / ``model_input``."""
+        expected = (self.meta.input_size, self.meta.input_size, 1)
+        if x.ndim != 4 or x.shape[1:] != expected:
+            raise ValueError(f"expected model inputs of shape (N, {expected}); got {x.shape}")
+        with self._lock:
+            raw = np.asarray(self.model(x, training=False)).ravel()
+        return calibration.apply_temperature(raw, self.meta.temperature)
 
     def predict(self, image: LoadedImage | np.ndarray | Source, preset: str | None = None,
                 threshold: float | None = None) -> Prediction:
@@ -112,12 +117,13 @@ class Predictor:
         return [decide(p, self.meta, preset, threshold) for p in self.probabilities(gray)]
 
     def explain(self, image: LoadedImage | np.ndarray | Source, label: str | None = None,
-                method: str = "Grad-CAM") -> Heatmap:
-        """Heatmap at the image's size explaining ``label`` (default: the default preset's label)."""
+                method: str = "Grad-CAM", x: np.ndarray | None = None) -> Heatmap:
+        """Heatmap at the image's size explaining ``label`` (default: the default preset's label).
+        ``x``: the model input already made from the full image, when ``image`` is a downscaled copy."""
         gray = _as_gray(image)
         if label is None:
             label = self.predict(gray).label
-        x = model_input(gray, self.meta.input_size)
+        x = model_input(gray, self.meta.input_size) if x is None else x
         return self.explainer.explain(x, label, method, out_size=gray.shape)
 
 
