@@ -1,92 +1,176 @@
-"""Read an X-ray: the model's calibrated probability, label and heatmap beside the image."""
+"""Read X-rays: upload one or many, see the model's calibrated probability, label and heatmap beside
+each image, record your own reading (saved to the review log) and download a one-page case report.
+
+Everything here is per session: uploads, results, heatmaps and the readings saved in this session
+live in ``st.session_state`` and are never shared with another user's session.
+"""
 
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
-from pneumo_core import (COLORMAPS, METHODS, ExplanationError, PneumoError, Predictor, decide,
-                         load_image, overlay)
+from pneumo_core import (DOCTOR_LABEL_TITLES, DOCTOR_LABELS, INTENDED_USE, ExplanationError, ReadImage,
+                         case_report_pdf, decide, overlay, read_uploads)
+from ui.common import (get_predictor, get_review_log, guarded, heatmap_controls_ui, operating_point_ui,
+                       prediction_ui, reader_ui, selectable_table)
 
-INTENDED_USE = ("For frontal pediatric chest X-rays (ages 1–5). A second opinion beside a clinician's reading, "
-                "never a diagnosis on its own.")
-PRESET_NAMES = {"screening": "Screening (high sensitivity)", "balanced": "Balanced",
-                "high_specificity": "High specificity"}
-
-
-@st.cache_resource(show_spinner="Loading the model…")
-def get_predictor() -> Predictor:
-    return Predictor()
+MAX_FILES = 100  # per upload batch; more are listed as not read
+MAX_HEATMAPS = 24  # heatmaps kept per session
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def analyse(digest: str, _data: bytes):
-    """Decode and score one upload, cached by its SHA-256 (the bytes are not hashed again), so
-    widget changes never decode the file or run the model again."""
-    image = load_image(_data)
-    probability = float(get_predictor().probabilities([image.pixels])[0])
-    return image, probability
+def _state() -> tuple[dict, dict, dict]:
+    s = st.session_state
+    return (s.setdefault("read_images", {}), s.setdefault("heatmaps", {}), s.setdefault("saved_readings", {}))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def heatmap(digest: str, _pixels, label: str, method: str):
-    return get_predictor().explain(_pixels, label, method).values
+def read_new(predictor, uploads) -> list[ReadImage]:
+    """Results for the current uploads, reading only files not read before in this session."""
+    images, _, _ = _state()
+    current = {u.file_id: u for u in uploads[:MAX_FILES]}
+    for gone in set(images) - set(current):
+        del images[gone]
+    new = [fid for fid in current if fid not in images]
+    if new:
+        bar = st.progress(0.0, text=f"Reading {len(new)} file{'s' * (len(new) > 1)}…")
+        results = read_uploads(predictor, [(current[f].name, current[f].getvalue()) for f in new],
+                               lambda done, total: bar.progress(done / total, text=f"Read {done} of {total}"))
+        images.update(zip(new, results))
+        bar.empty()
+    if len(uploads) > MAX_FILES:
+        st.warning(f"{len(uploads)} files were uploaded; only the first {MAX_FILES} are read. "
+                   "Upload the rest as a separate batch.")
+    return [images[f] for f in current]
 
 
-def controls_ui(meta) -> tuple[str | None, float | None, str, float, str]:
-    with st.sidebar:
-        st.header("Operating point")
-        names = list(meta.presets)
-        choice = st.radio("Preset", names + ["custom"], index=names.index(meta.default_preset),
-                          format_func=lambda n: PRESET_NAMES.get(n, "Custom threshold"))
-        threshold = None
-        if choice == "custom":
-            threshold = st.slider("Threshold on P(pneumonia)", 0.01, 0.99, float(round(meta.default_threshold, 2)), 0.01)
-        st.header("Heatmap")
-        method = st.selectbox("Method", METHODS)
-        opacity = st.slider("Opacity", 0.0, 1.0, 0.45, 0.05)
-        colormap = st.selectbox("Colour map", list(COLORMAPS))
-    return (None if choice == "custom" else choice), threshold, method, opacity, colormap
+def heatmap_of(predictor, r: ReadImage, label: str, method: str):
+    """The heatmap for (image, explained label, method), computed once per session."""
+    _, heatmaps, _ = _state()
+    key = (r.digest, label, method)
+    if key not in heatmaps:
+        with st.spinner(f"Computing the {method} heatmap…"):
+            heatmaps[key] = predictor.explain(r.display, label, method, x=r.x).values
+        while len(heatmaps) > MAX_HEATMAPS:
+            heatmaps.pop(next(iter(heatmaps)))
+    return heatmaps[key]
 
 
-def result_ui(pred) -> None:
-    colour = "red" if pred.label == "PNEUMONIA" else "green"
-    st.markdown(f"### :{colour}[{pred.label}]")
-    st.metric("Probability of pneumonia (calibrated)", f"{pred.probability:.1%}")
-    preset = PRESET_NAMES.get(pred.preset, "Custom")
-    st.caption(f"{preset} threshold {pred.threshold:.3f} · model {pred.model_version}")
-    if pred.needs_second_opinion:
-        st.warning("**Second opinion recommended**: the probability lies in the range where the model "
-                   "is not reliable on its own.")
+def summary_table(results: list[ReadImage], preds: dict) -> int | None:
+    """A sortable table of every file; returns the position of the selected row."""
+    _, _, saved = _state()
+    rows = []
+    for r in results:
+        p = preds.get(r.digest)
+        rows.append({
+            "File": r.name,
+            "P(pneumonia)": None if p is None else p.probability,
+            "Model": "—" if p is None else p.label,
+            "Flag": ("Could not read" if not r.ok else "Second opinion" if p.needs_second_opinion else ""),
+            "Your reading": DOCTOR_LABEL_TITLES[saved[r.digest].doctor_label] if r.digest in saved else "",
+        })
+    st.caption("Click a column header to sort; tick a row to open its full view.")
+    return selectable_table(pd.DataFrame(rows), [r.digest for r in results], "table", column_config={
+        "P(pneumonia)": st.column_config.ProgressColumn("P(pneumonia)", min_value=0.0, max_value=1.0,
+                                                        format="percent")})
 
 
-predictor = get_predictor()
-st.title("Read a chest X-ray")
-st.caption(INTENDED_USE)
-preset, threshold, method, opacity, colormap = controls_ui(predictor.meta)
-upload = st.file_uploader("Upload a chest X-ray (JPEG, PNG or DICOM, with or without extension)", type=None)
-if upload is None:
-    st.info("Upload an image to see the model's reading and where it looked.")
-    st.stop()
+def reading_form(r: ReadImage, pred, reader: str, weights_sha256: str) -> None:
+    _, _, saved = _state()
+    if r.digest in saved:
+        case = saved[r.digest]
+        title = DOCTOR_LABEL_TITLES[case.doctor_label]
+        where = f"Saved as reading #{case.reading_id} by {case.reader} at {case.created_at:%H:%M} UTC."
+        if case.agreement == "agree":
+            st.success(f"**You and the model agree: {case.model_label}.** {where}", icon=":material/check_circle:")
+        elif case.agreement == "disagree":
+            st.warning(f"**You read {title}; the model said {case.model_label}** (at its {case.threshold:.3f} "
+                       f"threshold). {where} The case is on the review worklist.", icon=":material/compare_arrows:")
+        else:
+            st.info(f"**You were unsure; the model said {case.model_label}.** {where} "
+                    "The case is on the review worklist.", icon=":material/help:")
+        st.caption("To change a saved reading, re-read the case on the Review page; its history is kept.")
+        return
+    with st.form(f"reading-{r.digest}"):
+        st.markdown("**Your reading**")
+        label = st.radio("Your reading", DOCTOR_LABELS, index=None, horizontal=True, label_visibility="collapsed",
+                         format_func=DOCTOR_LABEL_TITLES.get)
+        note = st.text_area("Note (optional)", max_chars=2000, height=80)
+        keep = st.checkbox("Keep a de-identified copy of the image for reviewers (≤ 512 px, no file name or tags)")
+        submitted = st.form_submit_button("Save reading", type="primary")
+    if not submitted:
+        return
+    if label is None:
+        st.error("Choose Normal, Pneumonia or Unsure before saving.")
+    elif not reader:
+        st.error("Enter your name or initials in the sidebar before saving: every reading records who made it.")
+    else:
+        try:
+            saved[r.digest] = get_review_log().record_reading(r.display, pred, weights_sha256, label, reader,
+                                                              note, keep)
+        except Exception as exc:  # noqa: BLE001 -- the form keeps what was typed
+            st.error(f"The reading could not be saved ({type(exc).__name__}). What you entered is still in the "
+                     "form; try again in a moment. If it keeps failing, the review-log database is unavailable.")
+        else:
+            st.rerun()
 
-data = upload.getvalue()
-digest = hashlib.sha256(data).hexdigest()
-try:
-    image, probability = analyse(digest, data)
-except PneumoError as exc:
-    st.error(f"This file could not be read: {exc}")
-    st.stop()
 
-pred = decide(probability, predictor.meta, preset, threshold)
-left, right, info = st.columns([2, 2, 1.3])
-left.image(image.pixels, caption=f"{image.info.format}, {image.info.width}×{image.info.height}", clamp=True,
-           width="stretch")
-try:
-    heat = heatmap(digest, image.pixels, pred.label, method)
-    right.image(overlay(image.pixels, heat, opacity, colormap), width="stretch",
-                caption=f"{method}: regions that raised the score for {pred.label}")
-except ExplanationError as exc:
-    right.warning(str(exc))
-with info:
-    result_ui(pred)
+def full_view(predictor, r: ReadImage, preset, threshold, method, opacity, colormap, reader) -> None:
+    meta = predictor.meta
+    if not r.ok:
+        st.error(f"**{r.name}** could not be read: {r.error}")
+        return
+    pred = decide(r.probability, meta, preset, threshold)
+    left, middle, right = st.columns([2, 2, 1.6], gap="medium")
+    left.image(r.display, clamp=True, width="stretch",
+               caption=f"{r.name} · {r.info.format}, {r.info.width}×{r.info.height}"
+                       + (f", {r.info.modality}" if r.info.modality else ""))
+    with right:
+        prediction_ui(pred)
+        reading_form(r, pred, reader, meta.weights_sha256)  # before the slow heatmap: typing can start at once
+        report_slot = st.empty()
+    rgb, caption = None, ""
+    with middle:
+        try:
+            heat = heatmap_of(predictor, r, pred.label, method)
+            rgb = overlay(r.display, heat, opacity, colormap)
+            caption = f"{method}: regions that raised the score for {pred.label}"
+            st.image(rgb, width="stretch", caption=caption)
+        except ExplanationError as exc:
+            st.warning(str(exc))
+    _, _, saved = _state()
+    report_slot.download_button(
+        "Download case report (PDF)", type="secondary", icon=":material/picture_as_pdf:", key=f"pdf-{r.digest}",
+        data=lambda: case_report_pdf(r.display, rgb, pred, caption, saved.get(r.digest)),
+        file_name=f"pneumo-case-{dt.datetime.now(dt.timezone.utc):%Y%m%d-%H%M}.pdf", mime="application/pdf")
+
+
+@guarded
+def page() -> None:
+    predictor = get_predictor()
+    preset, threshold = operating_point_ui(predictor.meta)
+    method, opacity, colormap = heatmap_controls_ui()
+    reader = reader_ui()
+    st.title("Read chest X-rays")
+    st.caption(INTENDED_USE)
+    uploads = st.file_uploader("Upload chest X-rays: JPEG, PNG or DICOM (a DICOM file may have no extension)",
+                               type=None, accept_multiple_files=True, key="uploads")
+    if not uploads:
+        st.info("Upload one or more images to see the model's reading and where it looked. "
+                "Nothing you upload is stored unless you save a reading and ask to keep a copy.")
+        return
+    results = read_new(predictor, uploads)
+    preds = {r.digest: decide(r.probability, predictor.meta, preset, threshold) for r in results if r.ok}
+    if len(results) == 1:
+        full_view(predictor, results[0], preset, threshold, method, opacity, colormap, reader)
+        return
+    row = summary_table(results, preds)
+    if row is None:
+        st.info("Select a row in the table to see that image, its heatmap and to record your reading.")
+        return
+    st.divider()
+    full_view(predictor, results[row], preset, threshold, method, opacity, colormap, reader)
+
+
+page()

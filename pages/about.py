@@ -1,0 +1,36 @@
+"""About: intended use, the model card, limitations, data attribution and licence."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pneumo_core import DATA_CITATION, INTENDED_USE, model_card
+from ui.common import get_predictor, guarded
+
+
+@guarded
+def page() -> None:
+    meta = get_predictor().meta
+    st.title("About pneumo")
+    st.warning(f"**Intended use.** {INTENDED_USE}", icon=":material/medical_information:")
+    st.markdown(
+        "pneumo reads a frontal chest X-ray and gives a calibrated probability of pneumonia, a label at the "
+        "operating point you choose, and a heatmap of the regions that raised its score. It sits beside your "
+        "own reading: save your reading on the *Read X-rays* page and cases where you and the model disagree "
+        "go to the *Review* worklist.")
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Model version", meta.version)
+    c2.metric("Default threshold", f"{meta.default_threshold:.3f}")
+    c3.metric("Second-opinion band", f"{meta.band[0]:.3f}–{meta.band[1]:.3f}")
+    with st.container(border=True):
+        st.markdown(model_card())
+    st.subheader("Data and licence")
+    st.markdown(f"Trained and evaluated on the pediatric chest X-ray set of Kermany et al. (Guangzhou Women and "
+                f"Children's Medical Center), licensed CC BY 4.0. Cite: {DATA_CITATION}")
+    st.subheader("Privacy")
+    st.markdown("Uploads stay in your browser session and are discarded when it ends. A saved reading stores the "
+                "model's output, your reading, note and name, and a hash of the pixels; never the file name or DICOM "
+                "tags. An image copy (downsampled, no metadata) is kept only when you tick the box to keep one.")
+
+
+page()

@@ -1,0 +1,81 @@
+"""Model performance, for stakeholders: every number and chart comes from the committed evaluation
+report of the shipped model on the official test split (no images needed)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pneumo_core import PUBLISHED, charts, preset_title
+from ui.common import get_predictor, get_report, guarded
+
+
+def _pct(value) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def comparison_table(report, default: dict) -> pd.DataFrame:
+    rows = [{"Model": f"pneumo {report.model_version} (this app), {preset_title(report.raw['default_preset'])} preset",
+             "Accuracy": _pct(default["accuracy"]), "Sensitivity": _pct(default["sensitivity"]),
+             "Specificity": _pct(default["specificity"]), "ROC AUC": f"{report.ranking['roc_auc']:.3f}",
+             "How it was measured": "Official 624-image test split, evaluated once; trained from scratch; threshold "
+                                    "and calibration fixed on a validation split carved from train by patient. "
+                                    "`python -m pneumo_core.evaluate --split test`."}]
+    for p in PUBLISHED:
+        rows.append({"Model": p.source, "Accuracy": _pct(p.accuracy), "Sensitivity": _pct(p.sensitivity),
+                     "Specificity": _pct(p.specificity), "ROC AUC": "—" if p.roc_auc is None else f"{p.roc_auc:.3f}",
+                     "How it was measured": p.how_measured})
+    return pd.DataFrame(rows)
+
+
+@guarded
+def page() -> None:
+    meta = get_predictor().meta
+    report = get_report()
+    st.title("Model performance")
+    counts = report.raw.get("counts", {})
+    st.caption(f"Model {report.model_version} on the official Kermany et al. test split "
+               f"({counts.get('NORMAL', '?')} NORMAL, {counts.get('PNEUMONIA', '?')} PNEUMONIA images), evaluated once. "
+               "Thresholds were fixed on validation data from the training split, never on these images.")
+
+    names = list(meta.presets)
+    choice = st.radio("Operating point", names + ["custom"], horizontal=True, format_func=preset_title,
+                      index=names.index(meta.default_preset), key="perf_preset")
+    if choice == "custom":
+        threshold = st.slider("Threshold on P(pneumonia)", 0.01, 0.99, float(round(meta.default_threshold, 2)), 0.01,
+                              key="perf_threshold")
+    else:
+        threshold = meta.presets[choice]
+    at = report.at(threshold)
+    cols = st.columns(5)
+    for col, (name, value) in zip(cols, [("Accuracy", at["accuracy"]), ("Sensitivity", at["sensitivity"]),
+                                         ("Specificity", at["specificity"]), ("Precision", at["precision"])]):
+        col.metric(name, _pct(value))
+    cols[4].metric("ROC AUC", f"{report.ranking['roc_auc']:.3f}")
+    st.caption(f"At threshold {threshold:.3f}: PNEUMONIA when the calibrated probability is at or above it.")
+
+    left, right = st.columns(2)
+    left.plotly_chart(charts.threshold_tradeoff(report, threshold), width="stretch")
+    right.plotly_chart(charts.confusion(report, threshold), width="stretch")
+    left, right = st.columns(2)
+    left.plotly_chart(charts.roc(report), width="stretch")
+    right.plotly_chart(charts.precision_recall(report), width="stretch")
+    left, right = st.columns(2)
+    left.plotly_chart(charts.reliability(report), width="stretch")
+    right.plotly_chart(charts.subtype_sensitivity(report, threshold), width="stretch")
+
+    band = report.raw.get("second_opinion_band", {})
+    if band:
+        st.markdown(f"**Second-opinion band** ({meta.band[0]:.3f}–{meta.band[1]:.3f}): "
+                    f"{band['fraction_of_images']:.1%} of test images fall in it; outside it the label at the default "
+                    f"threshold is right {_pct(band['accuracy_outside_band'])} of the time.")
+
+    st.subheader("Against published results")
+    st.dataframe(comparison_table(report, report.at(meta.default_threshold)), hide_index=True, width="stretch",
+                 column_config={"How it was measured": st.column_config.TextColumn(width="large")})
+    st.caption("Published figures are quoted as their authors report them; only the first row was measured here. "
+               "The published models start from ImageNet weights; this one is trained from scratch because no "
+               "pretrained weights can be downloaded where it is built.")
+
+
+page()

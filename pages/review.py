@@ -1,0 +1,188 @@
+"""Review: the worklist of readings where doctor and model disagreed or the model was unsure (re-read,
+comment, mark reviewed; the history stays), and the model's own mistakes on the test split."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from pneumo_core import (DOCTOR_LABEL_TITLES, DOCTOR_LABELS, ExplanationError, PneumoError, decide,
+                         default_data_dir, load_image, overlay, preset_title)
+from ui.common import (get_predictor, get_report, get_review_log, guarded, heatmap_controls_ui, label_markdown,
+                       operating_point_ui, reader_ui, selectable_table)
+
+ACTIONS = {"comment": "Comment only", "re-read": "Re-read (record a new reading)", "reviewed": "Mark reviewed"}
+AGREEMENT_TITLES = {"agree": "Agree", "disagree": "Disagree", "unsure": "Doctor unsure"}
+
+
+def worklist_filters(meta) -> dict:
+    c1, c2, c3, c4 = st.columns([1, 1, 1, 1.4])
+    status = c1.selectbox("Status", ["open", "reviewed", "all"], format_func=str.capitalize, key="wl_status")
+    scope = c2.selectbox("Cases", ["flagged", "all"], key="wl_scope",
+                         format_func={"flagged": "Flagged (disagree, unsure, second opinion)",
+                                      "all": "Every reading"}.get)
+    preset = c3.selectbox("Preset", ["any"] + list(meta.presets) + ["custom"], key="wl_preset",
+                          format_func=lambda n: "Any" if n == "any" else preset_title(n))
+    today = dt.date.today()
+    dates = c4.date_input("Saved between", (today - dt.timedelta(days=90), today), key="wl_dates",
+                          max_value=today + dt.timedelta(days=1))
+    filters = {"status": None if status == "all" else status, "flagged_only": scope == "flagged",
+               "preset": None if preset == "any" else preset}
+    if isinstance(dates, (tuple, list)) and len(dates) == 2:
+        filters["since"] = dt.datetime.combine(dates[0], dt.time.min, tzinfo=dt.timezone.utc)
+        filters["until"] = dt.datetime.combine(dates[1] + dt.timedelta(days=1), dt.time.min, tzinfo=dt.timezone.utc)
+    return filters
+
+
+def case_table(cases) -> int | None:
+    rows = [{"#": c.reading_id, "Saved (UTC)": c.created_at.strftime("%Y-%m-%d %H:%M"), "Reader": c.reader,
+             "Doctor": DOCTOR_LABEL_TITLES[c.doctor_label], "Model": c.model_label, "P(pneumonia)": c.probability,
+             "Agreement": AGREEMENT_TITLES[c.agreement], "Second opinion": "yes" if c.band == "second opinion" else "",
+             "Preset": preset_title(c.preset), "Status": c.status.capitalize(), "Events": len(c.history)}
+            for c in cases]
+    return selectable_table(pd.DataFrame(rows), [c.reading_id for c in cases], "wl_table", column_config={
+        "P(pneumonia)": st.column_config.ProgressColumn("P(pneumonia)", min_value=0.0, max_value=1.0,
+                                                        format="percent")})
+
+
+def case_detail(case, who: str) -> None:
+    log = get_review_log()
+    left, right = st.columns([1, 1.6], gap="medium")
+    with left:
+        image = log.image(case.reading_id) if case.has_image else None
+        if image:
+            st.image(image, caption="De-identified copy kept at saving", width="stretch")
+        else:
+            st.caption("No image copy was kept for this reading (the reader did not ask for one).")
+    with right:
+        st.markdown(f"#### Reading #{case.reading_id} · {case.status.capitalize()}")
+        st.markdown(f"Doctor ({case.reader}): **{DOCTOR_LABEL_TITLES[case.doctor_label]}** · "
+                    f"Model: **{case.model_label}** at {case.probability:.1%} "
+                    f"({preset_title(case.preset)}, threshold {case.threshold:.3f}) · "
+                    f"{AGREEMENT_TITLES[case.agreement]}")
+        st.caption(f"Saved {case.created_at:%Y-%m-%d %H:%M} UTC · model {case.model_version}")
+        if case.note:
+            st.markdown(f"> {case.note}")
+        st.markdown("**History**")
+        entries = [f"- {case.created_at:%Y-%m-%d %H:%M} · {case.reader} · first reading: "
+                   f"{DOCTOR_LABEL_TITLES[case.doctor_label] if not case.history else 'see below'}"]
+        for e in case.history:
+            label = f" → {DOCTOR_LABEL_TITLES[e.doctor_label]}" if e.doctor_label else ""
+            comment = f": {e.comment}" if e.comment else ""
+            entries.append(f"- {e.created_at:%Y-%m-%d %H:%M} · {e.who} · {e.kind}{label}{comment}")
+        st.markdown("\n".join(entries))
+        with st.form(f"review-{case.reading_id}", clear_on_submit=True):
+            kind = st.radio("Action", list(ACTIONS), format_func=ACTIONS.get, horizontal=True)
+            label = st.radio("New reading (for a re-read)", DOCTOR_LABELS, index=None, horizontal=True,
+                             format_func=DOCTOR_LABEL_TITLES.get)
+            comment = st.text_area("Comment", max_chars=2000, height=70)
+            submitted = st.form_submit_button("Add to the case", type="primary")
+        if submitted:
+            if not who:
+                st.error("Enter your name or initials in the sidebar first: every review action records who made it.")
+            elif kind == "re-read" and label is None:
+                st.error("Choose the new reading (Normal, Pneumonia or Unsure) for a re-read.")
+            elif kind == "comment" and not comment.strip():
+                st.error("Write the comment first.")
+            else:
+                try:
+                    log.add_event(case.reading_id, who, kind, label if kind == "re-read" else None, comment.strip())
+                except Exception as exc:  # noqa: BLE001
+                    st.error(f"The action could not be saved ({type(exc).__name__}); nothing was changed. Try again.")
+                else:
+                    st.toast(f"{ACTIONS[kind]} saved for reading #{case.reading_id}.")
+                    st.rerun()
+
+
+def worklist(meta, who: str) -> None:
+    st.markdown("Readings where the doctor and the model disagreed, the doctor was unsure, or the model asked for "
+                "a second opinion. Open one to re-read it, comment, or mark it reviewed; nothing is overwritten.")
+    filters = worklist_filters(meta)
+    log = get_review_log()
+    cases = log.cases(**filters)
+    if not cases:
+        st.info("No readings match these filters.")
+        return
+    st.caption(f"{len(cases)} reading{'s' * (len(cases) != 1)}, newest first. Select a row to open it.")
+    row = case_table(cases)
+    st.download_button("Export these readings (CSV)", log.export_csv(**filters), file_name="pneumo-review-log.csv",
+                       mime="text/csv", icon=":material/download:")
+    if row is not None:
+        st.divider()
+        case_detail(cases[row], who)
+
+
+def mistakes(meta, preset, threshold, look) -> None:
+    report = get_report()
+    t = threshold if threshold is not None else meta.presets[preset]
+    found = report.mistakes(t)
+    fns = sum(m.kind == "false negative" for m in found)
+    st.markdown(f"At the {preset_title(preset or 'custom')} threshold ({t:.3f}) the model gets **{len(found)}** of the "
+                f"{len(report.probabilities)} test images wrong: **{fns}** missed pneumonias (false negatives) and "
+                f"**{len(found) - fns}** false alarms (false positives). Most confident mistakes first.")
+    kind = st.radio("Show", ["false negative", "false positive"], horizontal=True, key="mistake_kind",
+                    format_func=lambda k: f"{k.capitalize()}s ({sum(m.kind == k for m in found)})")
+    chosen = [m for m in found if m.kind == kind]
+    if not chosen:
+        st.success(f"No {kind}s at this threshold.")
+        return
+    event = st.dataframe(pd.DataFrame([{"File": m.file, "Truth": m.truth, "Type": m.subtype, "P(pneumonia)": m.probability}
+                                       for m in chosen]), hide_index=True, on_select="rerun",
+                         selection_mode="single-row", key=f"mistakes-{kind}",
+                         height=260 if len(chosen) > 6 else "auto",
+                         column_config={"P(pneumonia)": st.column_config.ProgressColumn(
+                             "P(pneumonia)", min_value=0.0, max_value=1.0, format="percent")})
+    test_dir = default_data_dir() / "test"
+    if not test_dir.is_dir():
+        st.info(f"To see these images and their heatmaps, put the Kermany et al. chest X-ray data "
+                f"(`test/NORMAL`, `test/PNEUMONIA`) at `{default_data_dir()}` or set `PNEUMO_DATA_DIR` to its folder, "
+                "then reload. The list above needs no images.")
+        return
+    rows = event.selection.rows
+    mistake = chosen[rows[0] if rows else 0]
+    show_mistake(mistake, test_dir, decide(mistake.probability, meta, preset, threshold), look)
+
+
+def show_mistake(m, test_dir, pred, look) -> None:
+    method, opacity, colormap = look
+    path = test_dir / m.truth / m.file
+    try:
+        pixels = load_image(path).pixels
+    except PneumoError as exc:
+        st.warning(f"{m.file} could not be read from the data folder: {exc}")
+        return
+    left, middle, right = st.columns([2, 2, 1.4], gap="medium")
+    left.image(pixels, clamp=True, width="stretch", caption=f"{m.file} · truth {m.truth} ({m.subtype})")
+    with right:
+        st.markdown(label_markdown(pred.label, "####") + " (model)")
+        st.metric("Probability of pneumonia", f"{m.probability:.1%}")
+        st.markdown(f"Truth: **{m.truth}**" + (f" ({m.subtype})" if m.subtype != "none" else ""))
+    key = ("mistake", m.file, pred.label, method)
+    heatmaps = st.session_state.setdefault("heatmaps", {})
+    try:
+        if key not in heatmaps:
+            with middle, st.spinner(f"Computing the {method} heatmap…"):
+                heatmaps[key] = get_predictor().explain(pixels, pred.label, method).values
+        middle.image(overlay(pixels, heatmaps[key], opacity, colormap), width="stretch",
+                     caption=f"{method}: regions that raised the score for {pred.label}")
+    except ExplanationError as exc:
+        middle.warning(str(exc))
+
+
+@guarded
+def page() -> None:
+    meta = get_predictor().meta
+    preset, threshold = operating_point_ui(meta)
+    look = heatmap_controls_ui()
+    who = reader_ui()
+    st.title("Review")
+    work, errors = st.tabs(["Worklist from the review log", "Model mistakes on the test split"])
+    with work:
+        worklist(meta, who)
+    with errors:
+        mistakes(meta, preset, threshold, look)
+
+
+page()

@@ -1,0 +1,199 @@
+"""End to end in a real browser: Debian's chromium driven by Playwright against `streamlit run app.py`.
+
+Uploads a full-resolution X-ray and a DICOM, opens each, sees the probability and the heatmap,
+saves a doctor's reading, finds it on the Review page, and screenshots every page into
+``artifacts/`` (override with ``PNEUMO_ARTIFACTS``). In CI (``CI`` set) a missing browser fails the test.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+CHROMIUM = os.environ.get("PNEUMO_CHROMIUM", "/usr/bin/chromium")
+FLAGS = ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TIMEOUT_MS = 120_000
+FULLRES = "PNEUMONIA/person1008_virus_1691.jpeg"
+DICOM = "chest-dx-adult-nih.dcm"
+READER = "Dr E2E Test"
+
+
+def _need_browser():
+    missing = []
+    if not Path(CHROMIUM).is_file():
+        missing.append(f"Debian's chromium at {CHROMIUM}")
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        missing.append("the playwright package")
+    if missing:
+        message = f"the browser test needs {' and '.join(missing)}; .ci/run installs them"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    _need_browser()
+    var = tmp_path_factory.mktemp("var")
+    port = _free_port()
+    env = {**os.environ, "PNEUMO_VAR_DIR": str(var)}
+    env.pop("PNEUMO_DATABASE_URL", None)
+    log = open(var / "streamlit.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                             "--server.port", str(port), "--server.address", "127.0.0.1"],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail(f"streamlit did not start within 120 s: {(var / 'streamlit.log').read_text()[-2000:]}")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def artifacts():
+    out = Path(os.environ.get("PNEUMO_ARTIFACTS", ROOT / "artifacts"))
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def _cell(grid, text: str):
+    """A cell of a Streamlit dataframe by its exact text (from the grid's accessible table)."""
+    return grid.locator("td[role=gridcell]").filter(has_text=text)
+
+
+def _idle(page) -> None:
+    """Wait until Streamlit has finished the current run: no stale element, no spinner."""
+    page.wait_for_timeout(500)
+    page.wait_for_function("document.querySelectorAll('[data-stale=true]').length === 0"
+                           " && !document.body.innerText.includes('Computing the')", polling=250)
+    page.wait_for_timeout(300)
+
+
+def _go(page, role: str, name: str) -> None:
+    page.get_by_role(role, name=name).click()
+    _idle(page)
+
+
+def _shot(page, path: Path) -> None:
+    page.wait_for_timeout(1000)  # let images and charts paint
+    page.screenshot(path=path, full_page=True)
+
+
+def _select_row(page, grid, row: int) -> None:
+    """Tick a row's selection box in a Streamlit dataframe (drawn on a canvas)."""
+    box = grid.bounding_box()
+    header = row_height = 35
+    page.mouse.click(box["x"] + 17, box["y"] + header + row_height * row + row_height / 2)
+    _idle(page)
+
+
+def test_read_save_and_review_in_a_real_browser(app_url, artifacts, fullres_dir, dicom_dir):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 1400})
+        page.set_default_timeout(TIMEOUT_MS)
+        expect.set_options(timeout=TIMEOUT_MS)
+        try:
+            _walk_through(page, expect, app_url, artifacts, fullres_dir, dicom_dir)
+        except Exception:
+            page.screenshot(path=artifacts / "failure.png")
+            raise
+        finally:
+            browser.close()
+
+
+def _walk_through(page, expect, url, artifacts, fullres_dir, dicom_dir) -> None:
+    page.goto(url)
+    expect(page.get_by_role("heading", name="Read chest X-rays")).to_be_visible()
+    page.get_by_label("Your name or initials (saved with each reading)").fill(READER)
+    page.keyboard.press("Enter")
+    _shot(page, artifacts / "1-read-empty.png")
+
+    page.set_input_files("input[type=file]", [str(fullres_dir / FULLRES), str(dicom_dir / DICOM)])
+    grid = page.get_by_test_id("stDataFrame").first
+    expect(_cell(grid, Path(FULLRES).name)).to_be_attached()
+    expect(_cell(grid, DICOM)).to_be_attached()
+    _idle(page)
+    _shot(page, artifacts / "2-read-table.png")
+
+    # The DICOM: open its row, see probability and heatmap.
+    _select_row(page, grid, 1)
+    expect(page.get_by_text("Probability of pneumonia (calibrated)")).to_be_visible()
+    expect(page.get_by_text("DICOM, 1024×1024")).to_be_visible()
+    expect(page.get_by_text("regions that raised the score for")).to_be_visible()
+    _shot(page, artifacts / "3-read-dicom.png")
+
+    # The full-resolution JPEG: open it, see probability and heatmap, save a disagreeing reading.
+    _select_row(page, grid, 0)
+    expect(page.get_by_text(f"{Path(FULLRES).name} · JPEG")).to_be_visible()
+    expect(page.get_by_text("regions that raised the score for PNEUMONIA")).to_be_visible()
+    _idle(page)
+    form = page.get_by_test_id("stForm")
+    form.get_by_text("Normal", exact=True).click()
+    form.get_by_label("Note (optional)").fill("E2E: reader disagrees on purpose")
+    form.get_by_role("button", name="Save reading").click()
+    expect(page.get_by_text("You read Normal; the model said PNEUMONIA")).to_be_visible()
+    _shot(page, artifacts / "4-read-saved.png")
+
+    # The Review page lists it on the worklist; a reviewer comments and marks it reviewed.
+    _go(page, "link", "Review")
+    worklist = page.get_by_test_id("stDataFrame").first
+    expect(_cell(worklist, READER)).to_be_attached()
+    expect(_cell(worklist, "Disagree")).to_be_attached()
+    _select_row(page, worklist, 0)
+    expect(page.get_by_text("E2E: reader disagrees on purpose")).to_be_visible()
+    form = page.get_by_test_id("stForm")
+    form.get_by_text("Mark reviewed", exact=True).click()
+    form.get_by_role("textbox", name="Comment").fill("E2E: checked, model right")
+    form.get_by_role("button", name="Add to the case").click()
+    expect(page.get_by_text("Mark reviewed saved for reading #1")).to_be_visible()
+    _idle(page)
+    page.get_by_test_id("stSelectbox").filter(has_text="Status").click()  # Status: Open -> Reviewed; the case moved there
+    page.get_by_role("option", name="Reviewed").click()
+    _idle(page)
+    _select_row(page, page.get_by_test_id("stDataFrame").first, 0)
+    expect(page.get_by_text("reviewed: E2E: checked, model right")).to_be_visible()
+    _shot(page, artifacts / "5-review-worklist.png")
+
+    _go(page, "tab", "Model mistakes on the test split")
+    expect(page.get_by_text("regions that raised the score for")).to_be_visible()
+    _shot(page, artifacts / "6-review-mistakes.png")
+
+    _go(page, "link", "Model performance")
+    expect(page.get_by_role("heading", name="Against published results")).to_be_visible()
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    _shot(page, artifacts / "7-performance.png")
+
+    _go(page, "link", "About")
+    expect(page.get_by_role("heading", name="About pneumo")).to_be_visible()
+    _shot(page, artifacts / "8-about.png")
+    assert not page.get_by_test_id("stException").count(), "a traceback was shown"
