@@ -16,4 +16,5 @@ run: $(STAMP)
 	$(VENV)/bin/streamlit run app.py --server.headless true
 
 test: $(STAMP)
+	tools/install_chromium.sh
 	$(VENV)/bin/python -m pytest

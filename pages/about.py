@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from pneumo_core import DATA_CITATION, INTENDED_USE, model_card
@@ -18,12 +20,13 @@ def page() -> None:
         "operating point you choose, and a heatmap of the regions that raised its score. It sits beside your "
         "own reading: save your reading on the *Read X-rays* page and cases where you and the model disagree "
         "go to the *Review* worklist.")
-    c1, c2, c3 = st.columns(3)
+    c1, c2, c3 = st.columns([1.6, 1, 1])
     c1.metric("Model version", meta.version)
     c2.metric("Default threshold", f"{meta.default_threshold:.3f}")
     c3.metric("Second-opinion band", f"{meta.band[0]:.3f}–{meta.band[1]:.3f}")
     with st.container(border=True):
-        st.markdown(model_card())
+        # the card's headings, two levels down so they sit under this page's title
+        st.markdown(re.sub(r"^(#+) ", lambda m: "#" * min(len(m.group(1)) + 2, 6) + " ", model_card(), flags=re.M))
     st.subheader("Data and licence")
     st.markdown(f"Trained and evaluated on the pediatric chest X-ray set of Kermany et al. (Guangzhou Women and "
                 f"Children's Medical Center), licensed CC BY 4.0. Cite: {DATA_CITATION}")

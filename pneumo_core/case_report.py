@@ -60,11 +60,12 @@ def case_report_pdf(image: np.ndarray, heat_rgb: np.ndarray | None, prediction: 
     pdf.ln(3)
 
     side = (width - 6) / 2
+    height = side * min(1.0, image.shape[0] / image.shape[1])  # landscape films are shorter than the box
     top = pdf.get_y()
-    pdf.image(Image.fromarray(to_uint8(image)), x=pdf.l_margin, y=top, w=side, h=side, keep_aspect_ratio=True)
+    pdf.image(Image.fromarray(to_uint8(image)), x=pdf.l_margin, y=top, w=side, h=height, keep_aspect_ratio=True)
     if heat_rgb is not None:
-        pdf.image(Image.fromarray(heat_rgb), x=pdf.l_margin + side + 6, y=top, w=side, h=side, keep_aspect_ratio=True)
-    pdf.set_y(top + side + 1)
+        pdf.image(Image.fromarray(heat_rgb), x=pdf.l_margin + side + 6, y=top, w=side, h=height, keep_aspect_ratio=True)
+    pdf.set_y(top + height + 1)
     pdf.set_font("helvetica", size=8)
     pdf.set_text_color(85, 85, 85)
     pdf.cell(side, 4, "X-ray as uploaded")

@@ -1,26 +1,121 @@
-"""The Read page through Streamlit's AppTest (no browser)."""
+"""The Read page through Streamlit's AppTest (no browser), with the committed model."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from app_helpers import image_captions, metric, run_app, texts
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from pneumo_core import ReviewLog
+
+# Full-resolution samples with known probabilities (see tests/pneumo_core/test_predict.py for the model's):
+BETWEEN_PRESETS = "NORMAL/NORMAL2-IM-0793-0001.jpeg"  # P ~ 0.041: above screening (0.034), below balanced (0.189)
+CLEAR_PNEUMONIA = "PNEUMONIA/person1008_virus_1691.jpeg"  # P ~ 0.999
 
 
-def test_page_renders_without_an_upload():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+def shown_label(at) -> str:
+    """The big label of the full view."""
+    found = [re.search(r">(NORMAL|PNEUMONIA)<", m.value) for m in at.markdown]
+    labels = [f.group(1) for f in found if f]
+    assert len(labels) == 1, f"expected one label on the page; found {labels}"
+    return labels[0]
+
+
+def upload(at, *files):
+    at.file_uploader[0].set_value([(name, data, "application/octet-stream") for name, data in files])
+    return at.run()
+
+
+def read_sample(fullres_dir, rel: str) -> tuple[str, bytes]:
+    path = fullres_dir / rel
+    return path.name, path.read_bytes()
+
+
+def test_renders_without_an_upload(predictor):
+    at = run_app()
     assert not at.exception
-    assert at.title[0].value == "Read a chest X-ray"
-    assert any("Upload an image" in i.value for i in at.info)
-    assert [r.label for r in at.sidebar.radio] == ["Preset"]
-
-
-def test_preset_options_come_from_the_model_metadata(predictor):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    assert at.sidebar.radio[0].options[:-1] == [
-        {"screening": "Screening (high sensitivity)", "balanced": "Balanced",
-         "high_specificity": "High specificity"}[n] for n in predictor.meta.presets]
+    assert at.title[0].value == "Read chest X-rays"
+    assert "Upload one or more images" in texts(at)
+    assert at.sidebar.radio[0].label == "Preset"
     assert at.sidebar.radio[0].value == predictor.meta.default_preset
+    assert at.sidebar.radio[0].options[:-1] == ["Screening (high sensitivity)", "Balanced", "High specificity"]
+
+
+def test_one_upload_shows_probability_label_heatmap_and_form(fullres_dir):
+    at = upload(run_app(), read_sample(fullres_dir, CLEAR_PNEUMONIA))
+    assert not at.exception and not at.error
+    assert shown_label(at) == "PNEUMONIA"
+    assert metric(at, "Probability of pneumonia (calibrated)") == "99.9%"
+    captions = image_captions(at)
+    assert captions[0].startswith("person1008_virus_1691.jpeg · JPEG, 1576×1328")
+    assert captions[1] == "Grad-CAM: regions that raised the score for PNEUMONIA"
+    assert [b.label for b in at.button] == ["Save reading"]
+    assert [d.label for d in at.get("download_button")] == ["Download case report (PDF)"]
+
+
+@pytest.mark.parametrize("preset, threshold, expected", [
+    ("screening", None, "PNEUMONIA"),
+    ("balanced", None, "NORMAL"),
+    ("high_specificity", None, "NORMAL"),
+    ("custom", 0.03, "PNEUMONIA"),
+    ("custom", 0.50, "NORMAL"),
+])
+def test_changing_the_preset_or_threshold_changes_the_label(fullres_dir, preset, threshold, expected):
+    at = upload(run_app(), read_sample(fullres_dir, BETWEEN_PRESETS))
+    at.sidebar.radio[0].set_value(preset).run()
+    if threshold is not None:
+        at.sidebar.slider[0].set_value(threshold).run()
+    assert not at.exception
+    assert shown_label(at) == expected
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("notes.txt", b"this is not an image", "not a JPEG, PNG or DICOM"),
+    ("broken.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64, "could not be read"),
+    ("empty.png", b"", "could not be read"),
+])
+def test_a_bad_file_gets_a_clear_message_not_a_traceback(name, data, message):
+    at = upload(run_app(), (name, data))
+    assert not at.exception
+    assert any(message in e.value for e in at.error), [e.value for e in at.error]
+
+
+def test_several_files_give_a_table_with_a_row_each(fullres_dir):
+    files = [read_sample(fullres_dir, CLEAR_PNEUMONIA), read_sample(fullres_dir, BETWEEN_PRESETS),
+             ("garbage.bin", b"nope")]
+    at = upload(run_app(), *files)
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["File"]) == [f[0] for f in files]
+    assert list(table["Model"]) == ["PNEUMONIA", "NORMAL", "—"]
+    assert list(table["Flag"])[2] == "Could not read"
+    assert "Select a row in the table" in texts(at)
+
+
+@pytest.mark.parametrize("reading, reader, outcome", [
+    ("NORMAL", "Dr Test", "You read Normal; the model said PNEUMONIA"),
+    ("PNEUMONIA", "Dr Test", "You and the model agree: PNEUMONIA"),
+    ("UNSURE", "Dr Test", "You were unsure; the model said PNEUMONIA"),
+    ("PNEUMONIA", "", "Enter your name or initials in the sidebar"),
+    (None, "Dr Test", "Choose Normal, Pneumonia or Unsure"),
+])
+def test_saving_a_reading(fullres_dir, reading, reader, outcome):
+    log = ReviewLog()
+    before = len(log.cases())
+    at = upload(run_app(), read_sample(fullres_dir, CLEAR_PNEUMONIA))
+    at.sidebar.text_input[0].set_value(reader)
+    form_radio = next(r for r in at.radio if r.label == "Your reading")
+    if reading:
+        form_radio.set_value(reading)
+    at.text_area[0].set_value("note from the test")
+    at.button[0].click().run()  # the form's submit button
+    assert not at.exception
+    assert outcome in texts(at)
+    saved = log.cases()
+    if reading and reader:
+        assert len(saved) == before + 1
+        assert (saved[0].doctor_label, saved[0].reader, saved[0].note) == (reading, reader, "note from the test")
+        assert saved[0].model_label == "PNEUMONIA"
+    else:
+        assert len(saved) == before

@@ -1,0 +1,111 @@
+"""Review, Model performance and About pages through AppTest, plus the import rules of the app."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import numpy as np
+import pytest
+from app_helpers import ROOT, metric, open_page, texts
+
+from pneumo_core import ReviewLog, decide
+
+
+def test_performance_page_shows_every_chart_and_the_comparison(predictor):
+    at = open_page("performance")
+    assert not at.exception
+    assert at.title[0].value == "Model performance"
+    assert len(at.get("plotly_chart")) == 6
+    assert metric(at, "Sensitivity") == "99.5%"  # the committed report at the default (balanced) preset
+    table = at.dataframe[0].value
+    assert "Kermany et al. 2018 (Cell)" in list(table["Model"])
+    assert table["How it was measured"].str.len().min() > 20
+
+
+@pytest.mark.parametrize("preset, threshold, specificity", [
+    ("screening", None, "47.9%"),
+    ("balanced", None, "78.6%"),
+    ("custom", 0.5, None),
+])
+def test_performance_threshold_moves_the_numbers(predictor, preset, threshold, specificity):
+    at = open_page("performance")
+    at.radio(key="perf_preset").set_value(preset).run()
+    if threshold is not None:
+        at.slider(key="perf_threshold").set_value(threshold).run()
+    assert not at.exception
+    shown = metric(at, "Specificity")
+    if specificity:
+        assert shown == specificity
+    else:
+        assert float(shown.rstrip("%")) > 78.6  # a higher threshold: fewer false alarms
+    expected_t = threshold if threshold is not None else predictor.meta.presets[preset]
+    assert f"At threshold {expected_t:.3f}" in texts(at)
+
+
+def test_review_page_lists_a_disagreement_and_its_history(predictor):
+    log = ReviewLog()
+    pixels = np.random.default_rng(7).random((64, 64)).astype(np.float32)
+    pred = decide(0.9, predictor.meta)
+    case = log.record_reading(pixels, pred, predictor.meta.weights_sha256, "NORMAL", "Dr Review Test", "check me")
+    log.add_event(case.reading_id, "Dr Senior", "comment", comment="looked at it")
+    at = open_page("review")
+    assert not at.exception
+    table = at.dataframe[0].value
+    row = table[table["#"] == case.reading_id]
+    assert list(row["Doctor"]) == ["Normal"] and list(row["Agreement"]) == ["Disagree"]
+    assert list(row["Events"]) == [1]
+    assert "of the 624 test images wrong" in texts(at)
+
+
+def test_review_mistakes_follow_the_preset():
+    at = open_page("review")
+    counts = {}
+    for preset in ("screening", "balanced"):
+        at.sidebar.radio[0].set_value(preset).run()
+        line = next(m.value for m in at.markdown if "test images wrong" in m.value)
+        counts[preset] = int(line.split("gets **")[1].split("**")[0])
+    assert not at.exception
+    assert counts["screening"] > counts["balanced"]  # the screening threshold raises more false alarms
+
+
+def test_review_without_the_image_folder_explains_how_to_get_it(monkeypatch, tmp_path):
+    monkeypatch.setenv("PNEUMO_DATA_DIR", str(tmp_path / "nowhere"))
+    at = open_page("review")
+    assert not at.exception
+    assert "PNEUMO_DATA_DIR" in texts(at)
+
+
+def test_about_page_has_intended_use_card_and_licence():
+    at = open_page("about")
+    assert not at.exception
+    text = texts(at)
+    for needed in ("Intended use", "Model card", "CC BY 4.0", "Kermany DS", "never a diagnosis on its own"):
+        assert needed in text, needed
+
+
+FORBIDDEN_IN_PAGES = {"tensorflow", "keras", "pydicom"}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module if node.module.startswith("pneumo_core.") else node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "pages").glob("*.py")) + sorted((ROOT / "ui").glob("*.py"))
+                         + [ROOT / "app.py"], ids=lambda p: p.name)
+def test_app_code_never_imports_the_ml_stack(path):
+    found = _imports(path)
+    assert not found & FORBIDDEN_IN_PAGES
+    assert not [m for m in found if m.startswith("pneumo_core.")], "import from pneumo_core's public API only"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "pneumo_core").rglob("*.py")), ids=lambda p: p.name)
+def test_the_core_never_imports_streamlit(path):
+    assert "streamlit" not in _imports(path)
