@@ -119,3 +119,19 @@ def test_saving_a_reading(fullres_dir, reading, reader, outcome):
         assert saved[0].model_label == "PNEUMONIA"
     else:
         assert len(saved) == before
+
+
+def test_one_session_never_sees_another_sessions_uploads_or_readings(fullres_dir):
+    first = upload(run_app(), read_sample(fullres_dir, CLEAR_PNEUMONIA))
+    first.sidebar.text_input[0].set_value("Dr First")
+    next(r for r in first.radio if r.label == "Your reading").set_value("UNSURE")
+    first.button[0].click().run()
+    assert "You were unsure" in texts(first)
+    second = run_app()  # another browser session on the same server process
+    assert not second.exception
+    assert "Upload one or more images" in texts(second)
+    assert not second.get("image") and not second.dataframe
+    assert second.sidebar.text_input[0].value == ""  # nor the first reader's name
+    second = upload(second, read_sample(fullres_dir, CLEAR_PNEUMONIA))  # the same image: a fresh form
+    assert [b.label for b in second.button] == ["Save reading"]
+    assert "You were unsure" not in texts(second)
