@@ -66,8 +66,7 @@ def case_detail(case, who: str) -> None:
         if case.note:
             st.markdown(f"> {case.note}")
         st.markdown("**History**")
-        entries = [f"- {case.created_at:%Y-%m-%d %H:%M} · {case.reader} · first reading: "
-                   f"{DOCTOR_LABEL_TITLES[case.doctor_label] if not case.history else 'see below'}"]
+        entries = [f"- {case.created_at:%Y-%m-%d %H:%M} · {case.reader} · reading saved"]
         for e in case.history:
             label = f" → {DOCTOR_LABEL_TITLES[e.doctor_label]}" if e.doctor_label else ""
             comment = f": {e.comment}" if e.comment else ""

@@ -112,7 +112,8 @@ def prediction_ui(pred: Prediction) -> None:
     st.metric("Probability of pneumonia (calibrated)", f"{pred.probability:.1%}")
     st.caption(f"{preset_title(pred.preset)}: PNEUMONIA at ≥ {pred.threshold:.3f} · model {pred.model_version}")
     if pred.needs_second_opinion:
-        st.warning(f"**{SECOND_OPINION_TEXT.split(':')[0]}**:{SECOND_OPINION_TEXT.split(':', 1)[1]}", icon=":material/warning:")
+        headline, reason = SECOND_OPINION_TEXT.split(":", 1)
+        st.warning(f"**{headline}**:{reason}", icon=":material/warning:")
 
 
 def selectable_table(frame, ids: list, key: str, **kwargs) -> int | None:

@@ -68,6 +68,8 @@ def test_changing_the_preset_or_threshold_changes_the_label(fullres_dir, preset,
         at.sidebar.slider[0].set_value(threshold).run()
     assert not at.exception
     assert shown_label(at) == expected
+    # P ~ 0.041 lies in the second-opinion band whatever the threshold
+    assert any("Second opinion recommended" in w.value for w in at.warning)
 
 
 @pytest.mark.parametrize("name, data, message", [
