@@ -14,8 +14,8 @@ import streamlit as st
 
 from pneumo_core import (DOCTOR_LABEL_TITLES, DOCTOR_LABELS, INTENDED_USE, ExplanationError, ReadImage,
                          case_report_pdf, decide, overlay, read_uploads)
-from ui.common import (get_predictor, get_review_log, guarded, heatmap_controls_ui, operating_point_ui,
-                       prediction_ui, reader_ui, selectable_table)
+from ui.common import (PROBABILITY_COLUMN, get_predictor, get_review_log, guarded, heatmap_controls_ui,
+                       operating_point_ui, prediction_ui, reader_ui, selectable_table)
 
 MAX_FILES = 100  # per upload batch; more are listed as not read
 MAX_HEATMAPS = 24  # heatmaps kept per session
@@ -71,9 +71,8 @@ def summary_table(results: list[ReadImage], preds: dict) -> int | None:
             "Your reading": DOCTOR_LABEL_TITLES[saved[r.digest].doctor_label] if r.digest in saved else "",
         })
     st.caption("Click a column header to sort; tick a row to open its full view.")
-    return selectable_table(pd.DataFrame(rows), [r.digest for r in results], "table", column_config={
-        "P(pneumonia)": st.column_config.ProgressColumn("P(pneumonia)", min_value=0.0, max_value=1.0,
-                                                        format="percent")})
+    return selectable_table(pd.DataFrame(rows), [r.digest for r in results], "table",
+                            column_config={"P(pneumonia)": PROBABILITY_COLUMN})
 
 
 def reading_form(r: ReadImage, pred, reader: str, weights_sha256: str) -> None:

@@ -10,8 +10,8 @@ import streamlit as st
 
 from pneumo_core import (DOCTOR_LABEL_TITLES, DOCTOR_LABELS, ExplanationError, PneumoError, decide,
                          default_data_dir, load_image, overlay, preset_title)
-from ui.common import (get_predictor, get_report, get_review_log, guarded, heatmap_controls_ui, label_markdown,
-                       operating_point_ui, reader_ui, selectable_table)
+from ui.common import (PROBABILITY_COLUMN, get_predictor, get_report, get_review_log, guarded, heatmap_controls_ui,
+                       label_ui, operating_point_ui, reader_ui, selectable_table)
 
 ACTIONS = {"comment": "Comment only", "re-read": "Re-read (record a new reading)", "reviewed": "Mark reviewed"}
 AGREEMENT_TITLES = {"agree": "Agree", "disagree": "Disagree", "unsure": "Doctor unsure"}
@@ -42,9 +42,8 @@ def case_table(cases) -> int | None:
              "Agreement": AGREEMENT_TITLES[c.agreement], "Second opinion": "yes" if c.band == "second opinion" else "",
              "Preset": preset_title(c.preset), "Status": c.status.capitalize(), "Events": len(c.history)}
             for c in cases]
-    return selectable_table(pd.DataFrame(rows), [c.reading_id for c in cases], "wl_table", column_config={
-        "P(pneumonia)": st.column_config.ProgressColumn("P(pneumonia)", min_value=0.0, max_value=1.0,
-                                                        format="percent")})
+    return selectable_table(pd.DataFrame(rows), [c.reading_id for c in cases], "wl_table",
+                            column_config={"P(pneumonia)": PROBABILITY_COLUMN})
 
 
 def case_detail(case, who: str) -> None:
@@ -131,8 +130,7 @@ def mistakes(meta, preset, threshold, look) -> None:
                                        for m in chosen]), hide_index=True, on_select="rerun",
                          selection_mode="single-row", key=f"mistakes-{kind}",
                          height=260 if len(chosen) > 6 else "auto",
-                         column_config={"P(pneumonia)": st.column_config.ProgressColumn(
-                             "P(pneumonia)", min_value=0.0, max_value=1.0, format="percent")})
+                         column_config={"P(pneumonia)": PROBABILITY_COLUMN})
     test_dir = default_data_dir() / "test"
     if not test_dir.is_dir():
         st.info(f"To see these images and their heatmaps, put the Kermany et al. chest X-ray data "
@@ -155,7 +153,7 @@ def show_mistake(m, test_dir, pred, look) -> None:
     left, middle, right = st.columns([2, 2, 1.4], gap="medium")
     left.image(pixels, clamp=True, width="stretch", caption=f"{m.file} · truth {m.truth} ({m.subtype})")
     with right:
-        st.markdown(label_markdown(pred.label, "####") + " (model)")
+        label_ui(pred.label, "<small>the model's label</small>")
         st.metric("Probability of pneumonia", f"{m.probability:.1%}")
         st.markdown(f"Truth: **{m.truth}**" + (f" ({m.subtype})" if m.subtype != "none" else ""))
     key = ("mistake", m.file, pred.label, method)

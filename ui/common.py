@@ -100,15 +100,18 @@ def reader_ui() -> str:
                                  max_chars=80).strip()
 
 
-def label_markdown(label: str, size: str = "###") -> str:
-    return f"{size} :{'red' if label == 'PNEUMONIA' else 'green' if label == 'NORMAL' else 'orange'}[{label}]"
+PROBABILITY_COLUMN = st.column_config.ProgressColumn("P(pneumonia)", min_value=0.0, max_value=1.0, format="percent")
+
+
+def label_ui(label: str, suffix: str = "") -> None:
+    """A label, large, in its one colour (the same on every page, chart and PDF)."""
+    st.markdown(f"<div style='font-size:2.1rem;font-weight:700;color:{LABEL_COLOURS[label]};line-height:1.1'>"
+                f"{label}</div>{suffix}", unsafe_allow_html=True)
 
 
 def prediction_ui(pred: Prediction) -> None:
     """The model's answer, large: label, calibrated probability, operating point, second-opinion flag."""
-    colour = LABEL_COLOURS[pred.label]
-    st.markdown(f"<div style='font-size:2.1rem;font-weight:700;color:{colour};line-height:1.1'>{pred.label}</div>",
-                unsafe_allow_html=True)
+    label_ui(pred.label)
     st.metric("Probability of pneumonia (calibrated)", f"{pred.probability:.1%}")
     st.caption(f"{preset_title(pred.preset)}: PNEUMONIA at ≥ {pred.threshold:.3f} · model {pred.model_version}")
     if pred.needs_second_opinion:
