@@ -77,3 +77,18 @@ def test_overlay(colormap, opacity):
 def test_overlay_errors(image, heat, opacity, colormap, error):
     with pytest.raises(ValueError, match=error):
         overlay(image, heat, opacity, colormap)
+
+
+@pytest.mark.parametrize("method", ["Grad-CAM", "Grad-CAM++"])
+@pytest.mark.parametrize("label", ["NORMAL", "PNEUMONIA"])
+def test_per_member_maps_equal_whole_ensemble_maps(predictor, xray, method, label):
+    """The fast path (each member alone) gives the map of the whole ensemble's averaged logit."""
+    from pneumo_core.explain import Explainer
+    from pneumo_core.preprocess import model_input
+
+    meta = predictor.meta
+    x = model_input(xray, meta.input_size)
+    fast = predictor.explainer.explain(x, label, method)
+    whole = Explainer(predictor.model, meta.gradcam_layers, meta.classes, per_member=False).explain(x, label, method)
+    assert predictor.explainer._members is not None  # the fast path was taken
+    np.testing.assert_allclose(fast.values, whole.values, atol=2e-3)
