@@ -12,6 +12,10 @@ pass of every member per member. The score is shifted and scaled so that its val
 gradient at the member's feature map equal those of the ensemble's averaged logit: the maps are
 the same as the whole-ensemble ones (a test checks it), only faster. Score-CAM scores masked
 inputs with the whole ensemble, so it keeps the whole model.
+
+A model that looks at an image through views (``ModelMetadata.views``: a zoom or rotation
+before equalisation) is explained on those views, and each view's map is mapped back onto the
+image's own pixels before the maps are summed.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import cv2
 import numpy as np
 
 from .errors import ExplanationError
+from .preprocess import IDENTITY_VIEW, undo_view
 
 METHODS = ("Grad-CAM", "Grad-CAM++", "Score-CAM")
 COLORMAPS = {"turbo": cv2.COLORMAP_TURBO, "jet": cv2.COLORMAP_JET, "inferno": cv2.COLORMAP_INFERNO,
@@ -70,38 +75,55 @@ class Explainer:
         return self._cams[method, layer]
 
     def explain(self, model_input: np.ndarray, label: str, method: str = "Grad-CAM",
-                out_size: tuple[int, int] | None = None) -> Heatmap:
-        """Heatmap for one model input ``(S, S, 1)`` explaining ``label``, resized to ``out_size`` (h, w)."""
+                out_size: tuple[int, int] | None = None,
+                views: tuple[tuple[float, float], ...] | None = None) -> Heatmap:
+        """Heatmap explaining ``label`` for one model input ``(S, S, 1)``, or for the model's views of
+        one image ``(V, S, S, 1)`` made with ``views`` (each view's map is mapped back onto the
+        image, then summed: the CAM of the views' averaged logit), resized to ``out_size`` (h, w)."""
         from tf_keras_vis.utils.scores import BinaryScore
 
         if label not in self.classes:
             raise ValueError(f"expected a label in {self.classes}; got {label!r}")
-        if model_input.ndim != 3 or model_input.shape[-1] != 1:
-            raise ValueError(f"expected one model input of shape (S, S, 1); got {model_input.shape}")
+        x = model_input[None] if model_input.ndim == 3 else model_input
+        if x.ndim != 4 or x.shape[-1] != 1:
+            raise ValueError(f"expected one model input (S, S, 1) or its views (V, S, S, 1); got {model_input.shape}")
+        views = tuple(tuple(v) for v in views) if views is not None else (IDENTITY_VIEW,) * len(x)
+        if len(views) != len(x):
+            raise ValueError(f"expected one view per model input; got {len(views)} views for {len(x)} inputs")
         sign = 1.0 if label == self.classes[1] else -1.0
         per_member = method != "Score-CAM" and self._members is not None
         kwargs = {"max_N": SCORECAM_MAX_N} if method == "Score-CAM" else {}
         total = None
         with self._lock:
-            scores = self._member_scores(model_input, sign) if per_member else {}
+            scores = self._member_scores(x, sign) if per_member else {}
             for layer in self.layers:
                 cam = self._cam(method, layer if per_member else None)
                 score = scores[layer] if per_member else BinaryScore(sign > 0)
-                raw = cam(score, model_input[None], penultimate_layer=layer, seek_penultimate_conv_layer=False,
+                raw = cam(score, x, penultimate_layer=layer, seek_penultimate_conv_layer=False,
                           expand_cam=False, normalize_cam=False, **kwargs)
-                raw = np.asarray(raw[0] if isinstance(raw, list) else raw)[0].astype(np.float64)
+                raw = np.asarray(raw[0] if isinstance(raw, list) else raw).astype(np.float64)
                 total = raw if total is None else total + raw
-        h, w = out_size or model_input.shape[:2]
-        return Heatmap(normalize_map(total, (h, w), method), method, label)
+        size = x.shape[1:3]
+        if views == (IDENTITY_VIEW,):
+            combined = total[0]
+        else:  # each view's map at the input's size, put back where it came from on the image
+            combined = sum(undo_view(np.maximum(cv2.resize(m.astype(np.float32), (size[1], size[0]),
+                                                           interpolation=cv2.INTER_CUBIC), 0.0), v)
+                           for m, v in zip(total, views))
+        return Heatmap(normalize_map(combined, out_size or size, method), method, label)
 
-    def _member_scores(self, model_input: np.ndarray, sign: float) -> dict:
-        """Per member, a score of its logit whose value and gradient equal the ensemble's signed mean logit."""
+    def _member_scores(self, x: np.ndarray, sign: float) -> dict:
+        """Per member, a score of its logit on every view whose value and gradient equal those of
+        the signed logit averaged over members and views (what the predicted probability is made of)."""
         _, logits_model = self._members
-        logits = [float(np.asarray(v).ravel()[0]) for v in logits_model(model_input[None], training=False)]
-        n = len(logits)
-        target = sign * float(np.mean(logits))
-        return {layer: (lambda out, offset=target - sign * logit / n: sign * out[:, 0] / n + offset)
-                for layer, logit in zip(self.layers, logits)}
+        out = logits_model(x, training=False)
+        logits = np.stack([np.asarray(v, dtype=np.float64).reshape(-1)
+                           for v in (out if isinstance(out, (list, tuple)) else [out])])  # (members, views)
+        weight = 1.0 / logits.size
+        target = sign * float(logits.mean())
+        return {layer: (lambda y, offset=(target - sign * weight * row).astype(np.float32):
+                        sign * weight * y[:, 0] + offset)
+                for layer, row in zip(self.layers, logits)}
 
 
 def _member_models(model, layers: tuple[str, ...]):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .data import CLASSES
 from .errors import ModelFileError
+from .preprocess import IDENTITY_VIEW
 
 
 def sha256_of(path: Path | str) -> str:
@@ -34,6 +35,8 @@ class ModelMetadata:
     gradcam_layers: tuple[str, ...]
     weights_file: str
     weights_sha256: str
+    # The views (degrees, scale) the model sees of each image; their logits are averaged.
+    views: tuple[tuple[float, float], ...] = (IDENTITY_VIEW,)
     rules: dict[str, str] = field(default_factory=dict)
     training: dict = field(default_factory=dict)
     validation: dict = field(default_factory=dict)
@@ -47,6 +50,8 @@ class ModelMetadata:
         lo, hi = self.band
         if not 0.0 <= lo <= hi <= 1.0:
             raise ModelFileError(f"expected a band 0 <= low <= high <= 1; got {self.band}")
+        if not self.views or any(len(v) != 2 or not v[1] > 0 for v in self.views):
+            raise ModelFileError(f"expected views as (degrees, scale > 0) pairs; got {self.views}")
 
     @property
     def default_threshold(self) -> float:
@@ -68,6 +73,7 @@ class ModelMetadata:
             raw["classes"] = tuple(raw["classes"])
             raw["band"] = tuple(raw["band"])
             raw["gradcam_layers"] = tuple(raw["gradcam_layers"])
+            raw["views"] = tuple(tuple(float(x) for x in v) for v in raw.get("views", [IDENTITY_VIEW]))
             return cls(**raw)
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelFileError(f"the metadata file {path.name} is incomplete or malformed: {exc}") from exc

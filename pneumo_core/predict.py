@@ -19,7 +19,7 @@ from .errors import ModelFileError
 from .explain import Explainer, Heatmap
 from .loader import LoadedImage, Source, load_image
 from .metadata import ModelMetadata, metadata_path, sha256_of
-from .preprocess import model_input
+from .preprocess import model_inputs
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +87,8 @@ class Predictor:
         log.info("loaded model %s (%s)", self.meta.version, self.model_path.name)
 
     def inputs(self, images: list[np.ndarray]) -> np.ndarray:
-        """Gray images in [0, 1] -> a model input batch."""
-        return np.stack([model_input(im, self.meta.input_size) for im in images])
+        """Gray images in [0, 1] -> a batch ``(N, views, S, S, 1)`` of the model's views of each."""
+        return np.stack([model_inputs(im, self.meta.input_size, self.meta.views) for im in images])
 
     def probabilities(self, images: list[np.ndarray], batch_size: int = 32) -> np.ndarray:
         """Calibrated P(PNEUMONIA) for gray images in [0, 1] (any sizes)."""
@@ -98,13 +98,19 @@ class Predictor:
                                for start in range(0, len(images), batch_size)])
 
     def probabilities_of_inputs(self, x: np.ndarray) -> np.ndarray:
-        """Calibrated P(PNEUMONIA) for a batch already made by ``inputs`` / ``model_input``."""
-        expected = (self.meta.input_size, self.meta.input_size, 1)
-        if x.ndim != 4 or x.shape[1:] != expected:
+        """Calibrated P(PNEUMONIA) for a batch made by ``inputs`` / ``model_inputs``: the logits of
+        an image's views are averaged, then calibrated."""
+        return calibration.apply_temperature(self.raw_probabilities_of_inputs(x), self.meta.temperature)
+
+    def raw_probabilities_of_inputs(self, x: np.ndarray) -> np.ndarray:
+        """The model's own output before calibration (sigmoid of the views' mean logit)."""
+        size, n_views = self.meta.input_size, len(self.meta.views)
+        expected = (n_views, size, size, 1)
+        if x.ndim != 5 or x.shape[1:] != expected:
             raise ValueError(f"expected model inputs of shape (N, {expected}); got {x.shape}")
         with self._lock:
-            raw = np.asarray(self.model(x, training=False)).ravel()
-        return calibration.apply_temperature(raw, self.meta.temperature)
+            raw = np.asarray(self.model(x.reshape((-1, size, size, 1)), training=False)).ravel()
+        return calibration.sigmoid(calibration.logit(raw).reshape(len(x), n_views).mean(axis=1))
 
     def predict(self, image: LoadedImage | np.ndarray | Source, preset: str | None = None,
                 threshold: float | None = None) -> Prediction:
@@ -123,8 +129,8 @@ class Predictor:
         gray = _as_gray(image)
         if label is None:
             label = self.predict(gray).label
-        x = model_input(gray, self.meta.input_size) if x is None else x
-        return self.explainer.explain(x, label, method, out_size=gray.shape)
+        x = model_inputs(gray, self.meta.input_size, self.meta.views) if x is None else x
+        return self.explainer.explain(x, label, method, out_size=gray.shape, views=self.meta.views)
 
 
 def _as_gray(image) -> np.ndarray:

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 PREPROCESSING = "gray [0,1] -> resize to square (INTER_AREA) -> uint8 -> histogram equalisation -> [0,1]"
+IDENTITY_VIEW = (0.0, 1.0)  # a view: (rotation in degrees, scale) about the centre of the square
 
 
 def check_gray(image: np.ndarray) -> np.ndarray:
@@ -59,3 +60,42 @@ def model_input_from_u8(image_u8: np.ndarray, size: int) -> np.ndarray:
 def model_input(image: np.ndarray, size: int) -> np.ndarray:
     """Gray image in [0, 1] (any size) -> model input ``(size, size, 1)`` float32 in [0, 1]."""
     return model_input_from_u8(to_uint8(image), size)
+
+
+def _view_matrix(shape: tuple[int, ...], view: tuple[float, float]) -> np.ndarray:
+    angle, scale = view
+    if not scale > 0:
+        raise ValueError(f"expected a view (degrees, scale) with scale > 0; got {view}")
+    h, w = shape[:2]
+    return cv2.getRotationMatrix2D((w / 2.0, h / 2.0), float(angle), float(scale))
+
+
+def apply_view(image: np.ndarray, view: tuple[float, float]) -> np.ndarray:
+    """Rotate and scale a 2-D image about its centre, black outside, as the training augmentation
+    (``augment.random_affine``) does. Same size and dtype out."""
+    if image.ndim != 2:
+        raise ValueError(f"expected a 2-D image; got an array of shape {image.shape}")
+    if tuple(view) == IDENTITY_VIEW:
+        return image
+    return cv2.warpAffine(image, _view_matrix(image.shape, view), (image.shape[1], image.shape[0]),
+                          flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+
+
+def undo_view(values: np.ndarray, view: tuple[float, float]) -> np.ndarray:
+    """Map a 2-D float map computed on ``apply_view(image, view)`` back onto ``image``'s pixels."""
+    if values.ndim != 2:
+        raise ValueError(f"expected a 2-D map; got an array of shape {values.shape}")
+    if tuple(view) == IDENTITY_VIEW:
+        return values
+    return cv2.warpAffine(values.astype(np.float32), _view_matrix(values.shape, view),
+                          (values.shape[1], values.shape[0]), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+
+
+def model_inputs(image: np.ndarray, size: int, views: tuple[tuple[float, float], ...]) -> np.ndarray:
+    """Gray image in [0, 1] -> ``(len(views), size, size, 1)``: each view of the square uint8 image,
+    then equalised (the order training uses: augment, then equalise)."""
+    if not views:
+        raise ValueError("expected at least one view; got none")
+    square = resize_square(to_uint8(image), size)
+    return np.stack([equalize(apply_view(square, v))[..., None] for v in views])

@@ -18,7 +18,7 @@ import numpy as np
 from .errors import PneumoError
 from .loader import ImageInfo, load_image
 from .predict import Predictor
-from .preprocess import model_input
+from .preprocess import IDENTITY_VIEW, model_inputs
 
 log = logging.getLogger(__name__)
 DISPLAY_MAX_SIDE = 1024
@@ -33,7 +33,7 @@ class ReadImage:
     digest: str  # SHA-256 of the uploaded bytes
     info: ImageInfo | None = None
     display: np.ndarray | None = None  # gray [0, 1], longest side <= DISPLAY_MAX_SIDE
-    x: np.ndarray | None = None  # the model input made from the full image
+    x: np.ndarray | None = None  # the model's views (V, S, S, 1), made from the full image
     probability: float | None = None
     error: str | None = None
 
@@ -57,7 +57,7 @@ def digest_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def decode(name: str, data: bytes, input_size: int) -> ReadImage:
+def decode(name: str, data: bytes, input_size: int, views: tuple[tuple[float, float], ...] = (IDENTITY_VIEW,)) -> ReadImage:
     """Decode one upload; a file that cannot be read comes back with its error message."""
     digest = digest_of(data)
     try:
@@ -68,7 +68,8 @@ def decode(name: str, data: bytes, input_size: int) -> ReadImage:
         log.warning("unexpected %s while decoding an upload", type(exc).__name__)
         return ReadImage(name, digest, error=f"this file could not be read ({type(exc).__name__}); "
                                              "expected a JPEG, PNG or DICOM chest X-ray")
-    return ReadImage(name, digest, image.info, downscale(image.pixels), model_input(image.pixels, input_size))
+    return ReadImage(name, digest, image.info, downscale(image.pixels),
+                     model_inputs(image.pixels, input_size, views))
 
 
 def read_uploads(predictor: Predictor, files: Sequence[tuple[str, bytes]],
@@ -77,7 +78,8 @@ def read_uploads(predictor: Predictor, files: Sequence[tuple[str, bytes]],
     total, done = len(files), 0
     out: list[ReadImage] = []
     for start in range(0, total, BATCH):
-        chunk = [decode(name, data, predictor.meta.input_size) for name, data in files[start:start + BATCH]]
+        chunk = [decode(name, data, predictor.meta.input_size, predictor.meta.views)
+                 for name, data in files[start:start + BATCH]]
         good = [i for i, r in enumerate(chunk) if r.ok]
         if good:
             probs = predictor.probabilities_of_inputs(np.stack([chunk[i].x for i in good]))
