@@ -25,8 +25,8 @@ def worklist_filters(meta) -> dict:
                                       "all": "Every reading"}.get)
     preset = c3.selectbox("Preset", ["any"] + list(meta.presets) + ["custom"], key="wl_preset",
                           format_func=lambda n: "Any" if n == "any" else preset_title(n))
-    today = dt.date.today()
-    dates = c4.date_input("Saved between", (today - dt.timedelta(days=90), today), key="wl_dates",
+    today = dt.datetime.now(dt.timezone.utc).date()  # readings are stamped in UTC
+    dates = c4.date_input("Saved between (UTC dates)", (today - dt.timedelta(days=90), today), key="wl_dates",
                           max_value=today + dt.timedelta(days=1))
     filters = {"status": None if status == "all" else status, "flagged_only": scope == "flagged",
                "preset": None if preset == "any" else preset}
