@@ -88,9 +88,14 @@ def main(argv: list[str] | None = None) -> int:
     meta = ModelMetadata.load(metadata_path(args.model))
     if args.views:
         rule = args.views_rule or "set by hand with pneumo_core.calibrate --views"
-        meta = dataclasses.replace(meta, views=tuple(args.views), rules={**meta.rules, "views": rule})
-        meta.save(metadata_path(args.model))
-        validation_path(args.model).write_text(json.dumps(rescore_validation(args.model, args.data)) + "\n")
+        old, meta = meta, dataclasses.replace(meta, views=tuple(args.views), rules={**meta.rules, "views": rule})
+        meta.save(metadata_path(args.model))  # the Predictor that re-scores reads it from disk
+        try:
+            record = rescore_validation(args.model, args.data)
+        except BaseException:
+            old.save(metadata_path(args.model))  # never leave new views with the old calibration
+            raise
+        validation_path(args.model).write_text(json.dumps(record) + "\n")
     record = json.loads(validation_path(args.model).read_text())
     new = recalibrate(meta, record["raw"], record["labels"])
     new.save(metadata_path(args.model))

@@ -10,7 +10,7 @@ import shutil
 import numpy as np
 import pytest
 
-from pneumo_core import ModelFileError, ModelMetadata, Predictor, load_image
+from pneumo_core import DataLayoutError, ModelFileError, ModelMetadata, Predictor, load_image
 from pneumo_core import calibration
 from pneumo_core.calibrate import main as calibrate_main, parse_view, validation_path
 from pneumo_core.explain import Explainer
@@ -113,3 +113,12 @@ def test_calibrate_views_rescores_validation_and_records_the_rule(tiny_model_pat
     expected = viewed.raw_probabilities_of_inputs(viewed.inputs(images))
     np.testing.assert_allclose(record["raw"], expected, rtol=1e-5)
     assert set(meta.presets) == {"screening", "balanced", "high_specificity"}
+
+
+def test_calibrate_views_without_the_images_changes_nothing(tiny_model_path, tmp_path):
+    path = _with_views(tiny_model_path, tmp_path, ((0.0, 1.0),))
+    validation_path(path).write_text(json.dumps({"files": ["IM-0115-0001.jpeg"], "labels": [0], "raw": [0.5]}))
+    before = metadata_path(path).read_text(), validation_path(path).read_text()
+    with pytest.raises(DataLayoutError, match="expected the validation image"):
+        calibrate_main([str(path), "--views", "0:0.93", "--data", str(tmp_path / "nowhere")])
+    assert (metadata_path(path).read_text(), validation_path(path).read_text()) == before
