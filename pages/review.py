@@ -17,6 +17,9 @@ ACTIONS = {"comment": "Comment only", "re-read": "Re-read (record a new reading)
 AGREEMENT_TITLES = {"agree": "Agree", "disagree": "Disagree", "unsure": "Doctor unsure"}
 
 
+SAVED_KEY = "wl_saved"  # (reading id, message) of the review action just saved
+
+
 def worklist_filters(meta) -> dict:
     c1, c2, c3, c4 = st.columns([1, 1, 1, 1.4])
     status = c1.selectbox("Status", ["open", "reviewed", "all"], format_func=str.capitalize, key="wl_status")
@@ -90,7 +93,9 @@ def case_detail(case, who: str) -> None:
                 except Exception as exc:  # noqa: BLE001
                     st.error(f"The action could not be saved ({type(exc).__name__}); nothing was changed. Try again.")
                 else:
-                    st.toast(f"{ACTIONS[kind]} saved for reading #{case.reading_id}.")
+                    # Shown by ``worklist`` after the rerun: a toast can be lost to st.rerun, and a case
+                    # marked reviewed leaves an "Open" list together with its panel.
+                    st.session_state[SAVED_KEY] = (case.reading_id, f"{ACTIONS[kind]} saved for reading #{case.reading_id}.")
                     st.rerun()
 
 
@@ -100,6 +105,12 @@ def worklist(meta, who: str) -> None:
     filters = worklist_filters(meta)
     log = get_review_log()
     cases = log.cases(**filters)
+    saved = st.session_state.pop(SAVED_KEY, None)
+    if saved:
+        reading_id, text = saved
+        gone = reading_id not in [c.reading_id for c in cases]
+        st.success(text + (" It no longer matches these filters, so it has left this list." if gone else ""),
+                   icon=":material/check_circle:")
     if not cases:
         st.info("No readings match these filters.")
         return

@@ -177,6 +177,8 @@ def _walk_through(page, expect, url, artifacts, fullres_dir, dicom_dir) -> None:
     form.get_by_role("button", name="Add to the case").click()
     expect(page.get_by_text("Mark reviewed saved for reading #1")).to_be_visible()
     _idle(page)
+    expect(page.get_by_text("It no longer matches these filters")).to_be_visible()  # why the list is empty now
+    _shot(page, artifacts / "5a-review-marked.png")
     page.get_by_test_id("stSelectbox").filter(has_text="Status").click()  # Status: Open -> Reviewed; the case moved there
     page.get_by_role("option", name="Reviewed").click()
     _idle(page)

@@ -58,6 +58,28 @@ def test_review_page_lists_a_disagreement_and_its_history(predictor):
     assert "of the 624 test images wrong" in texts(at)
 
 
+@pytest.mark.parametrize("action, comment, shown, status", [
+    ("reviewed", "checked", "Mark reviewed saved for reading #{id}. It no longer matches these filters", "reviewed"),
+    ("comment", "second look", "Comment only saved for reading #{id}.", "open"),
+    ("comment", "", "Write the comment first.", "open"),
+])
+def test_review_action_is_confirmed_even_when_the_case_leaves_the_list(predictor, action, comment, shown, status):
+    log = ReviewLog()
+    pixels = np.random.default_rng(11).random((64, 64)).astype(np.float32)
+    case = log.record_reading(pixels, decide(0.95, predictor.meta), predictor.meta.weights_sha256, "NORMAL",
+                              "Dr Action Test", "")
+    at = open_page("review")
+    at.session_state["wl_table__open"] = case.reading_id  # as if the reviewer had ticked its row
+    at.run()
+    at.sidebar.text_input[0].set_value("Dr Reviewer").run()
+    next(r for r in at.radio if r.label == "Action").set_value(action)
+    next(t for t in at.text_area if t.label == "Comment").set_value(comment)
+    next(b for b in at.button if b.label == "Add to the case").click().run()
+    assert not at.exception
+    assert shown.format(id=case.reading_id) in texts(at)
+    assert next(c for c in log.cases(status=None) if c.reading_id == case.reading_id).status == status
+
+
 def test_review_mistakes_follow_the_preset():
     at = open_page("review")
     counts = {}
