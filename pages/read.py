@@ -15,20 +15,19 @@ import streamlit as st
 from pneumo_core import (DOCTOR_LABEL_TITLES, DOCTOR_LABELS, INTENDED_USE, ExplanationError, ReadImage,
                          case_report_pdf, decide, overlay, read_uploads)
 from ui.common import (PROBABILITY_COLUMN, get_predictor, get_review_log, guarded, heatmap_controls_ui,
-                       operating_point_ui, prediction_ui, reader_ui, selectable_table)
+                       operating_point_ui, prediction_ui, reader_ui, selectable_table, session_heatmap)
 
 MAX_FILES = 100  # per upload batch; more are listed as not read
-MAX_HEATMAPS = 24  # heatmaps kept per session
 
 
-def _state() -> tuple[dict, dict, dict]:
+def _state() -> tuple[dict, dict]:
     s = st.session_state
-    return (s.setdefault("read_images", {}), s.setdefault("heatmaps", {}), s.setdefault("saved_readings", {}))
+    return s.setdefault("read_images", {}), s.setdefault("saved_readings", {})
 
 
 def read_new(predictor, uploads) -> list[ReadImage]:
     """Results for the current uploads, reading only files not read before in this session."""
-    images, _, _ = _state()
+    images, _ = _state()
     current = {u.file_id: u for u in uploads[:MAX_FILES]}
     for gone in set(images) - set(current):
         del images[gone]
@@ -45,21 +44,9 @@ def read_new(predictor, uploads) -> list[ReadImage]:
     return [images[f] for f in current]
 
 
-def heatmap_of(predictor, r: ReadImage, label: str, method: str):
-    """The heatmap for (image, explained label, method), computed once per session."""
-    _, heatmaps, _ = _state()
-    key = (r.digest, label, method)
-    if key not in heatmaps:
-        with st.spinner(f"Computing the {method} heatmap…"):
-            heatmaps[key] = predictor.explain(r.display, label, method, x=r.x).values
-        while len(heatmaps) > MAX_HEATMAPS:
-            heatmaps.pop(next(iter(heatmaps)))
-    return heatmaps[key]
-
-
 def summary_table(results: list[ReadImage], preds: dict) -> int | None:
     """A sortable table of every file; returns the position of the selected row."""
-    _, _, saved = _state()
+    _, saved = _state()
     rows = []
     for r in results:
         p = preds.get(r.digest)
@@ -76,7 +63,7 @@ def summary_table(results: list[ReadImage], preds: dict) -> int | None:
 
 
 def reading_form(r: ReadImage, pred, reader: str, weights_sha256: str) -> None:
-    _, _, saved = _state()
+    _, saved = _state()
     if r.digest in saved:
         case = saved[r.digest]
         title = DOCTOR_LABEL_TITLES[case.doctor_label]
@@ -115,12 +102,11 @@ def reading_form(r: ReadImage, pred, reader: str, weights_sha256: str) -> None:
             st.rerun()
 
 
-def full_view(predictor, r: ReadImage, preset, threshold, method, opacity, colormap, reader) -> None:
+def full_view(predictor, r: ReadImage, pred, method, opacity, colormap, reader) -> None:
     meta = predictor.meta
     if not r.ok:
         st.error(f"**{r.name}** could not be read: {r.error}")
         return
-    pred = decide(r.probability, meta, preset, threshold)
     left, middle, right = st.columns([2, 2, 1.6], gap="medium")
     left.image(r.display, clamp=True, width="stretch",
                caption=f"{r.name} · {r.info.format}, {r.info.width}×{r.info.height}"
@@ -132,13 +118,14 @@ def full_view(predictor, r: ReadImage, preset, threshold, method, opacity, color
     rgb, caption = None, ""
     with middle:
         try:
-            heat = heatmap_of(predictor, r, pred.label, method)
+            heat = session_heatmap((r.digest, pred.label, method), method,
+                                   lambda: predictor.explain(r.display, pred.label, method, x=r.x))
             rgb = overlay(r.display, heat, opacity, colormap)
             caption = f"{method}: regions that raised the score for {pred.label}"
             st.image(rgb, width="stretch", caption=caption)
         except ExplanationError as exc:
             st.warning(str(exc))
-    _, _, saved = _state()
+    _, saved = _state()
     report_slot.download_button(
         "Download case report (PDF)", type="secondary", icon=":material/picture_as_pdf:", key=f"pdf-{r.digest}",
         data=lambda: case_report_pdf(r.display, rgb, pred, caption, saved.get(r.digest)),
@@ -162,14 +149,14 @@ def page() -> None:
     results = read_new(predictor, uploads)
     preds = {r.digest: decide(r.probability, predictor.meta, preset, threshold) for r in results if r.ok}
     if len(results) == 1:
-        full_view(predictor, results[0], preset, threshold, method, opacity, colormap, reader)
+        full_view(predictor, results[0], preds.get(results[0].digest), method, opacity, colormap, reader)
         return
     row = summary_table(results, preds)
     if row is None:
         st.info("Select a row in the table to see that image, its heatmap and to record your reading.")
         return
     st.divider()
-    full_view(predictor, results[row], preset, threshold, method, opacity, colormap, reader)
+    full_view(predictor, results[row], preds.get(results[row].digest), method, opacity, colormap, reader)
 
 
 page()

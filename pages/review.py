@@ -11,12 +11,10 @@ import streamlit as st
 from pneumo_core import (DOCTOR_LABEL_TITLES, DOCTOR_LABELS, ExplanationError, PneumoError, decide,
                          default_data_dir, load_image, overlay, preset_title)
 from ui.common import (PROBABILITY_COLUMN, get_predictor, get_report, get_review_log, guarded, heatmap_controls_ui,
-                       label_ui, operating_point_ui, reader_ui, selectable_table)
+                       label_ui, operating_point_ui, reader_ui, selectable_table, session_heatmap)
 
 ACTIONS = {"comment": "Comment only", "re-read": "Re-read (record a new reading)", "reviewed": "Mark reviewed"}
 AGREEMENT_TITLES = {"agree": "Agree", "disagree": "Disagree", "unsure": "Doctor unsure"}
-
-
 SAVED_KEY = "wl_saved"  # (reading id, message) of the review action just saved
 
 
@@ -167,13 +165,11 @@ def show_mistake(m, test_dir, pred, look) -> None:
         label_ui(pred.label, "<small>the model's label</small>")
         st.metric("Probability of pneumonia", f"{m.probability:.1%}")
         st.markdown(f"Truth: **{m.truth}**" + (f" ({m.subtype})" if m.subtype != "none" else ""))
-    key = ("mistake", m.file, pred.label, method)
-    heatmaps = st.session_state.setdefault("heatmaps", {})
     try:
-        if key not in heatmaps:
-            with middle, st.spinner(f"Computing the {method} heatmap…"):
-                heatmaps[key] = get_predictor().explain(pixels, pred.label, method).values
-        middle.image(overlay(pixels, heatmaps[key], opacity, colormap), width="stretch",
+        with middle:
+            heat = session_heatmap(("mistake", m.file, pred.label, method), method,
+                                   lambda: get_predictor().explain(pixels, pred.label, method))
+        middle.image(overlay(pixels, heat, opacity, colormap), width="stretch",
                      caption=f"{method}: regions that raised the score for {pred.label}")
     except ExplanationError as exc:
         middle.warning(str(exc))

@@ -13,6 +13,7 @@ from pneumo_core import (LABEL_COLOURS, METHODS, COLORMAPS, SECOND_OPINION_TEXT,
 
 log = logging.getLogger("pneumo.app")
 DEFAULT_OPACITY = 0.45
+MAX_HEATMAPS = 24  # heatmaps kept per session (oldest dropped first)
 
 
 @st.cache_resource(show_spinner="Loading the model…")
@@ -98,6 +99,18 @@ def reader_ui() -> str:
     key, copy = _persist("reader", "")
     return st.sidebar.text_input("Your name or initials (saved with each reading)", key=key, on_change=copy,
                                  max_chars=80).strip()
+
+
+def session_heatmap(key: tuple, method: str, compute):
+    """A heatmap computed once per session for ``key`` (with a spinner), the oldest dropped past
+    ``MAX_HEATMAPS``; ``compute()`` returns a ``Heatmap``. Raises what ``compute`` raises."""
+    heatmaps = st.session_state.setdefault("heatmaps", {})
+    if key not in heatmaps:
+        with st.spinner(f"Computing the {method} heatmap…"):
+            heatmaps[key] = compute().values
+        while len(heatmaps) > MAX_HEATMAPS:
+            heatmaps.pop(next(iter(heatmaps)))
+    return heatmaps[key]
 
 
 PROBABILITY_COLUMN = st.column_config.ProgressColumn("P(pneumonia)", min_value=0.0, max_value=1.0, format="percent")
