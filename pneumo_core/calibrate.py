@@ -57,11 +57,8 @@ def parse_view(text: str) -> tuple[float, float]:
     return angle, scale
 
 
-def rescore_validation(model_path: Path, data_dir: Path) -> dict:
-    """Raw outputs of the model (as its metadata now says to look) on its recorded validation files."""
-    from .dataset import load_u8
-    from .predict import Predictor
-
+def validation_samples(model_path: Path | str, data_dir: Path | str) -> list[data.Sample]:
+    """The model's validation images (recorded by name at training time), found in ``data_dir``/train."""
     record = json.loads(validation_path(model_path).read_text())
     samples = []
     for name, label in zip(record["files"], record["labels"]):
@@ -69,10 +66,18 @@ def rescore_validation(model_path: Path, data_dir: Path) -> dict:
         if not path.is_file():
             raise DataLayoutError(f"expected the validation image {path}; it is not there")
         samples.append(data.Sample(path, label))
+    return samples
+
+
+def rescore_validation(model_path: Path, data_dir: Path) -> dict:
+    """Raw outputs of the model (as its metadata now says to look) on its recorded validation files."""
+    from .dataset import load_u8
+    from .predict import Predictor
+
+    samples = validation_samples(model_path, data_dir)
     predictor = Predictor(model_path)
-    images = [im.astype(np.float32) / 255.0 for im in load_u8(samples, 2, "validation images")]
-    raw = np.concatenate([predictor.raw_probabilities_of_inputs(predictor.inputs(images[i:i + 32]))
-                          for i in range(0, len(images), 32)])
+    raw = predictor.raw_probabilities([im / 255.0 for im in load_u8(samples, 2, "validation images")])
+    record = json.loads(validation_path(model_path).read_text())
     return {**record, "raw": raw.tolist(), "views": [list(v) for v in predictor.meta.views]}
 
 

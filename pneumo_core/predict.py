@@ -92,9 +92,13 @@ class Predictor:
 
     def probabilities(self, images: list[np.ndarray], batch_size: int = 32) -> np.ndarray:
         """Calibrated P(PNEUMONIA) for gray images in [0, 1] (any sizes)."""
+        return calibration.apply_temperature(self.raw_probabilities(images, batch_size), self.meta.temperature)
+
+    def raw_probabilities(self, images: list[np.ndarray], batch_size: int = 32) -> np.ndarray:
+        """The model's own output for gray images, before calibration (what calibration is fitted on)."""
         if not len(images):
             return np.zeros(0)
-        return np.concatenate([self.probabilities_of_inputs(self.inputs(images[start:start + batch_size]))
+        return np.concatenate([self.raw_probabilities_of_inputs(self.inputs(images[start:start + batch_size]))
                                for start in range(0, len(images), batch_size)])
 
     def probabilities_of_inputs(self, x: np.ndarray) -> np.ndarray:
@@ -127,9 +131,9 @@ class Predictor:
         """Heatmap at the image's size explaining ``label`` (default: the default preset's label).
         ``x``: the model input already made from the full image, when ``image`` is a downscaled copy."""
         gray = _as_gray(image)
-        if label is None:
-            label = self.predict(gray).label
         x = model_inputs(gray, self.meta.input_size, self.meta.views) if x is None else x
+        if label is None:
+            label = decide(float(self.probabilities_of_inputs(x[None])[0]), self.meta).label
         return self.explainer.explain(x, label, method, out_size=gray.shape, views=self.meta.views)
 
 
