@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 PREPROCESSING = "gray [0,1] -> resize to square (INTER_AREA) -> uint8 -> histogram equalisation -> [0,1]"
+DISPLAY_MAX_SIDE = 1024  # longest side of the copy an app keeps for display
 IDENTITY_VIEW = (0.0, 1.0)  # a view: (rotation in degrees, scale) about the centre of the square
 
 
@@ -60,6 +61,17 @@ def model_input_from_u8(image_u8: np.ndarray, size: int) -> np.ndarray:
 def model_input(image: np.ndarray, size: int) -> np.ndarray:
     """Gray image in [0, 1] (any size) -> model input ``(size, size, 1)`` float32 in [0, 1]."""
     return model_input_from_u8(to_uint8(image), size)
+
+
+def downscale(pixels: np.ndarray, max_side: int = DISPLAY_MAX_SIDE) -> np.ndarray:
+    """A gray image with its longest side at most ``max_side`` (area interpolation); pure."""
+    if pixels.ndim != 2:
+        raise ValueError(f"expected a 2-D gray image; got shape {pixels.shape}")
+    scale = max_side / max(pixels.shape)
+    if scale >= 1.0:
+        return pixels
+    size = (max(1, round(pixels.shape[1] * scale)), max(1, round(pixels.shape[0] * scale)))
+    return cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)
 
 
 def _view_matrix(shape: tuple[int, ...], view: tuple[float, float]) -> np.ndarray:

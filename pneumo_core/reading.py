@@ -12,16 +12,14 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 from .errors import PneumoError
 from .loader import ImageInfo, load_image
 from .predict import Predictor
-from .preprocess import IDENTITY_VIEW, model_inputs
+from .preprocess import DISPLAY_MAX_SIDE, IDENTITY_VIEW, downscale, model_inputs
 
 log = logging.getLogger(__name__)
-DISPLAY_MAX_SIDE = 1024
 BATCH = 8
 
 
@@ -40,17 +38,6 @@ class ReadImage:
     @property
     def ok(self) -> bool:
         return self.error is None
-
-
-def downscale(pixels: np.ndarray, max_side: int = DISPLAY_MAX_SIDE) -> np.ndarray:
-    """A gray image with its longest side at most ``max_side`` (area interpolation); pure."""
-    if pixels.ndim != 2:
-        raise ValueError(f"expected a 2-D gray image; got shape {pixels.shape}")
-    scale = max_side / max(pixels.shape)
-    if scale >= 1.0:
-        return pixels
-    size = (max(1, round(pixels.shape[1] * scale)), max(1, round(pixels.shape[0] * scale)))
-    return cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)
 
 
 def digest_of(data: bytes) -> str:

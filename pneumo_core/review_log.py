@@ -19,7 +19,7 @@ import numpy as np
 from sqlalchemy import insert, select
 
 from .predict import SECOND_OPINION, Prediction
-from .preprocess import to_uint8
+from .preprocess import downscale, to_uint8
 from .review_db import make_engine
 from .review_schema import events, readings
 
@@ -45,11 +45,7 @@ def agreement_of(model_label: str, doctor_label: str) -> str:
 
 def deidentified_png(pixels: np.ndarray, max_side: int = KEEP_MAX_SIDE) -> bytes:
     """The image alone, downsampled, as a PNG with no metadata chunks."""
-    u8 = to_uint8(pixels)
-    scale = min(1.0, max_side / max(u8.shape))
-    if scale < 1.0:
-        u8 = cv2.resize(u8, (round(u8.shape[1] * scale), round(u8.shape[0] * scale)), interpolation=cv2.INTER_AREA)
-    ok, buf = cv2.imencode(".png", u8)
+    ok, buf = cv2.imencode(".png", to_uint8(downscale(pixels, max_side)))
     if not ok:
         raise ValueError("could not encode the image copy as PNG")
     return buf.tobytes()
