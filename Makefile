@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 .PHONY: run test install
 install: $(STAMP)
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
 	$(VENV)/bin/pip install -q -r requirements.txt
@@ -16,5 +16,6 @@ run: $(STAMP)
 	$(VENV)/bin/streamlit run app.py --server.headless true
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check .
 	tools/install_chromium.sh
 	$(VENV)/bin/python -m pytest

@@ -13,10 +13,10 @@ import sys
 import time
 from pathlib import Path
 
-from pneumo_core import METHODS, Predictor, load_image
-from pneumo_core.explain import Explainer
+from pneumo_core import METHODS, Predictor, Settings, load_image
+from pneumo_core.model.explain import Explainer
 
-DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared/datasets/fullres-samples/PNEUMONIA/person35_bacteria_180.jpeg"
+DEFAULT = Settings.from_env().fullres_dir / "PNEUMONIA" / "person35_bacteria_180.jpeg"
 
 
 def timed(fn, runs: int = 3) -> float:
@@ -39,12 +39,12 @@ def main(path: str = str(DEFAULT)) -> None:
     rows += [(f"heatmap: {m}", timed(lambda m=m: predictor.explain(image, label, m), runs=1)) for m in METHODS]
     meta = predictor.meta
     whole = Explainer(predictor.model, meta.gradcam_layers, meta.classes, per_member=False)
-    x = predictor.inputs([image.pixels])[0]
+    x = predictor.prepare(image).x
     rows += [(f"heatmap: {m}, whole ensemble per member (before)",
               timed(lambda m=m: whole.explain(x, label, m, image.pixels.shape, meta.views), runs=1))
              for m in ("Grad-CAM", "Grad-CAM++")]
     sys.stdout.write(f"image {image.info.width}x{image.info.height}, model {predictor.meta.version}\n")
-    sys.stdout.write(f"| step | median seconds |\n|---|---|\n")
+    sys.stdout.write("| step | median seconds |\n|---|---|\n")
     for name, seconds in rows:
         sys.stdout.write(f"| {name} | {seconds:.2f} |\n")
 

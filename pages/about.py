@@ -6,15 +6,17 @@ import re
 
 import streamlit as st
 
-from pneumo_core import DATA_CITATION, INTENDED_USE, model_card
-from ui.common import get_predictor, guarded
+from pneumo_core import texts
+from ui.guard import guarded
+from ui.resources import get_bundle
 
 
 @guarded
 def page() -> None:
-    meta = get_predictor().meta
+    bundle = get_bundle()
+    meta = bundle.meta
     st.title("About pneumo")
-    st.warning(f"**Intended use.** {INTENDED_USE}", icon=":material/medical_information:")
+    st.warning(f"**Intended use.** {texts.INTENDED_USE}", icon=":material/medical_information:")
     st.markdown(
         "pneumo reads a frontal chest X-ray and gives a calibrated probability of pneumonia, a label at the "
         "operating point you choose, and a heatmap of the regions that raised its score. It sits beside your "
@@ -26,10 +28,10 @@ def page() -> None:
     c3.metric("Second-opinion band", f"{meta.band[0]:.3f}–{meta.band[1]:.3f}")
     with st.container(border=True):
         # the card's headings, two levels down so they sit under this page's title
-        st.markdown(re.sub(r"^(#+) ", lambda m: "#" * min(len(m.group(1)) + 2, 6) + " ", model_card(), flags=re.M))
+        st.markdown(re.sub(r"^(#+) ", lambda m: "#" * min(len(m.group(1)) + 2, 6) + " ", bundle.card(), flags=re.M))
     st.subheader("Data and licence")
     st.markdown(f"Trained and evaluated on the pediatric chest X-ray set of Kermany et al. (Guangzhou Women and "
-                f"Children's Medical Center), licensed CC BY 4.0. Cite: {DATA_CITATION}")
+                f"Children's Medical Center), licensed CC BY 4.0. Cite: {texts.DATA_CITATION}")
     st.subheader("Privacy")
     st.markdown("Uploads stay in your browser session and are discarded when it ends. A saved reading stores the "
                 "model's output, your reading, note and name, and a hash of the pixels; never the file name or DICOM "

@@ -6,8 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pneumo_core import PUBLISHED, charts, preset_title
-from ui.common import get_predictor, get_report, guarded
+from pneumo_core import CUSTOM, PUBLISHED, charts, texts
+from ui import state
+from ui.guard import guarded
+from ui.resources import get_bundle, get_report
+from ui.widgets import PROBABILITY_TITLE
 
 
 def _pct(value) -> str:
@@ -15,12 +18,12 @@ def _pct(value) -> str:
 
 
 def comparison_table(report, default: dict) -> pd.DataFrame:
-    rows = [{"Model": f"pneumo {report.model_version} (this app), {preset_title(report.raw['default_preset'])} preset",
+    rows = [{"Model": f"pneumo {report.model_version} (this app), {texts.preset_title(report.default_preset)} preset",
              "Accuracy": _pct(default["accuracy"]), "Sensitivity": _pct(default["sensitivity"]),
              "Specificity": _pct(default["specificity"]), "ROC AUC": f"{report.ranking['roc_auc']:.3f}",
              "How it was measured": "Official 624-image test split, evaluated once; trained from scratch; threshold "
                                     "and calibration fixed on a validation split carved from train by patient. "
-                                    "`python -m pneumo_core.evaluate --split test`."}]
+                                    "`python -m pneumo_core evaluate --split test`."}]
     for p in PUBLISHED:
         rows.append({"Model": p.source, "Accuracy": _pct(p.accuracy), "Sensitivity": _pct(p.sensitivity),
                      "Specificity": _pct(p.specificity), "ROC AUC": "—" if p.roc_auc is None else f"{p.roc_auc:.3f}",
@@ -30,20 +33,20 @@ def comparison_table(report, default: dict) -> pd.DataFrame:
 
 @guarded
 def page() -> None:
-    meta = get_predictor().meta
+    meta = get_bundle().meta
     report = get_report()
     st.title("Model performance")
-    counts = report.raw.get("counts", {})
+    counts = report.counts
     st.caption(f"Model {report.model_version} on the official Kermany et al. test split "
                f"({counts.get('NORMAL', '?')} NORMAL, {counts.get('PNEUMONIA', '?')} PNEUMONIA images), evaluated once. "
                "Thresholds were fixed on validation data from the training split, never on these images.")
 
     names = list(meta.presets)
-    choice = st.radio("Operating point", names + ["custom"], horizontal=True, format_func=preset_title,
-                      index=names.index(meta.default_preset), key="perf_preset")
-    if choice == "custom":
-        threshold = st.slider("Threshold on P(pneumonia)", 0.01, 0.99, float(round(meta.default_threshold, 2)), 0.01,
-                              key="perf_threshold")
+    choice = st.radio("Operating point", names + [CUSTOM], horizontal=True, format_func=texts.preset_title,
+                      index=names.index(meta.default_preset), key=state.PERF_PRESET)
+    if choice == CUSTOM:
+        threshold = st.slider(f"Threshold on {PROBABILITY_TITLE}", 0.01, 0.99, float(round(meta.default_threshold, 2)),
+                              0.01, key=state.PERF_THRESHOLD)
     else:
         threshold = meta.presets[choice]
     at = report.at(threshold)
@@ -64,11 +67,11 @@ def page() -> None:
     left.plotly_chart(charts.reliability(report), width="stretch")
     right.plotly_chart(charts.subtype_sensitivity(report, threshold), width="stretch")
 
-    band = report.raw.get("second_opinion_band", {})
+    band = report.band_summary
     if band:
         st.markdown(f"**Second-opinion band** ({meta.band[0]:.3f}–{meta.band[1]:.3f}): "
-                    f"{band['fraction_of_images']:.1%} of test images fall in it; outside it the label at the default "
-                    f"threshold is right {_pct(band['accuracy_outside_band'])} of the time.")
+                    f"{band.fraction_of_images:.1%} of test images fall in it; outside it the label at the default "
+                    f"threshold is right {_pct(band.accuracy_outside_band)} of the time.")
 
     st.subheader("Against published results")
     st.dataframe(comparison_table(report, report.at(meta.default_threshold)), hide_index=True, width="stretch",

@@ -12,17 +12,36 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from pneumo_core import (DOCTOR_LABEL_TITLES, DOCTOR_LABELS, INTENDED_USE, ExplanationError, ReadImage,
-                         case_report_pdf, decide, overlay, read_uploads)
-from ui.common import (PROBABILITY_COLUMN, get_predictor, get_review_log, guarded, heatmap_controls_ui,
-                       operating_point_ui, prediction_ui, reader_ui, selectable_table, session_heatmap)
+from pneumo_core import (
+    DOCTOR_LABELS,
+    ExplanationError,
+    ReadImage,
+    case_report_pdf,
+    decide,
+    overlay,
+    read_uploads,
+    texts,
+)
+from ui import state
+from ui.guard import guarded
+from ui.resources import get_bundle, get_predictor, get_review_log
+from ui.widgets import (
+    PROBABILITY_COLUMN,
+    PROBABILITY_TITLE,
+    heatmap_controls_ui,
+    operating_point_ui,
+    prediction_ui,
+    reader_ui,
+    selectable_table,
+    session_heatmap,
+)
 
 MAX_FILES = 100  # per upload batch; more are listed as not read
 
 
 def _state() -> tuple[dict, dict]:
     s = st.session_state
-    return s.setdefault("read_images", {}), s.setdefault("saved_readings", {})
+    return s.setdefault(state.READ_IMAGES, {}), s.setdefault(state.SAVED_READINGS, {})
 
 
 def read_new(predictor, uploads) -> list[ReadImage]:
@@ -52,21 +71,21 @@ def summary_table(results: list[ReadImage], preds: dict) -> int | None:
         p = preds.get(r.digest)
         rows.append({
             "File": r.name,
-            "P(pneumonia)": None if p is None else p.probability,
+            PROBABILITY_TITLE: None if p is None else p.probability,
             "Model": "—" if p is None else p.label,
-            "Flag": ("Could not read" if not r.ok else "Second opinion" if p.needs_second_opinion else ""),
-            "Your reading": DOCTOR_LABEL_TITLES[saved[r.digest].doctor_label] if r.digest in saved else "",
+            "Flag": ("Could not read" if not r.ok else texts.SECOND_OPINION_FLAG if p.needs_second_opinion else ""),
+            "Your reading": texts.DOCTOR_LABEL_TITLES[saved[r.digest].doctor_label] if r.digest in saved else "",
         })
     st.caption("Click a column header to sort; tick a row to open its full view.")
-    return selectable_table(pd.DataFrame(rows), [r.digest for r in results], "table",
-                            column_config={"P(pneumonia)": PROBABILITY_COLUMN})
+    return selectable_table(pd.DataFrame(rows), [r.digest for r in results], state.READ_TABLE,
+                            column_config={PROBABILITY_TITLE: PROBABILITY_COLUMN})
 
 
 def reading_form(r: ReadImage, pred, reader: str, weights_sha256: str) -> None:
     _, saved = _state()
     if r.digest in saved:
         case = saved[r.digest]
-        title = DOCTOR_LABEL_TITLES[case.doctor_label]
+        title = texts.DOCTOR_LABEL_TITLES[case.doctor_label]
         where = f"Saved as reading #{case.reading_id} by {case.reader} at {case.created_at:%H:%M} UTC."
         if case.agreement == "agree":
             st.success(f"**You and the model agree: {case.model_label}.** {where}", icon=":material/check_circle:")
@@ -81,7 +100,7 @@ def reading_form(r: ReadImage, pred, reader: str, weights_sha256: str) -> None:
     with st.form(f"reading-{r.digest}"):
         st.markdown("**Your reading**")
         label = st.radio("Your reading", DOCTOR_LABELS, index=None, horizontal=True, label_visibility="collapsed",
-                         format_func=DOCTOR_LABEL_TITLES.get)
+                         format_func=texts.DOCTOR_LABEL_TITLES.get)
         note = st.text_area("Note (optional)", max_chars=2000, height=80)
         keep = st.checkbox("Keep a de-identified copy of the image for reviewers (≤ 512 px, no file name or tags)")
         submitted = st.form_submit_button("Save reading", type="primary")
@@ -119,7 +138,7 @@ def full_view(predictor, r: ReadImage, pred, method, opacity, colormap, reader) 
     with middle:
         try:
             heat = session_heatmap((r.digest, pred.label, method), method,
-                                   lambda: predictor.explain(r.display, pred.label, method, x=r.x))
+                                   lambda: predictor.explain(r.prepared, pred.label, method, out_size=r.display.shape))
             rgb = overlay(r.display, heat, opacity, colormap)
             caption = f"{method}: regions that raised the score for {pred.label}"
             st.image(rgb, width="stretch", caption=caption)
@@ -129,25 +148,26 @@ def full_view(predictor, r: ReadImage, pred, method, opacity, colormap, reader) 
     report_slot.download_button(
         "Download case report (PDF)", type="secondary", icon=":material/picture_as_pdf:", key=f"pdf-{r.digest}",
         data=lambda: case_report_pdf(r.display, rgb, pred, caption, saved.get(r.digest)),
-        file_name=f"pneumo-case-{dt.datetime.now(dt.timezone.utc):%Y%m%d-%H%M}.pdf", mime="application/pdf")
+        file_name=f"pneumo-case-{dt.datetime.now(dt.UTC):%Y%m%d-%H%M}.pdf", mime="application/pdf")
 
 
 @guarded
 def page() -> None:
-    predictor = get_predictor()
-    preset, threshold = operating_point_ui(predictor.meta)
+    meta = get_bundle().meta  # the network is loaded only once there is something to read
+    preset, threshold = operating_point_ui(meta)
     method, opacity, colormap = heatmap_controls_ui()
     reader = reader_ui()
     st.title("Read chest X-rays")
-    st.caption(INTENDED_USE)
+    st.caption(texts.INTENDED_USE)
     uploads = st.file_uploader("Upload chest X-rays: JPEG, PNG or DICOM (a DICOM file may have no extension)",
-                               type=None, accept_multiple_files=True, key="uploads")
+                               type=None, accept_multiple_files=True, key=state.UPLOADS)
     if not uploads:
         st.info("Upload one or more images to see the model's reading and where it looked. "
                 "Nothing you upload is stored unless you save a reading and ask to keep a copy.")
         return
+    predictor = get_predictor()
     results = read_new(predictor, uploads)
-    preds = {r.digest: decide(r.probability, predictor.meta, preset, threshold) for r in results if r.ok}
+    preds = {r.digest: decide(r.probability, meta, preset, threshold) for r in results if r.ok}
     if len(results) == 1:
         full_view(predictor, results[0], preds.get(results[0].digest), method, opacity, colormap, reader)
         return

@@ -8,43 +8,62 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from pneumo_core import (DOCTOR_LABEL_TITLES, DOCTOR_LABELS, ExplanationError, PneumoError, decide,
-                         default_data_dir, load_image, overlay, preset_title)
-from ui.common import (PROBABILITY_COLUMN, get_predictor, get_report, get_review_log, guarded, heatmap_controls_ui,
-                       label_ui, operating_point_ui, reader_ui, selectable_table, session_heatmap)
+from pneumo_core import (
+    CUSTOM,
+    DOCTOR_LABELS,
+    ExplanationError,
+    PneumoError,
+    Settings,
+    decide,
+    load_image,
+    overlay,
+    texts,
+)
+from ui import state
+from ui.guard import guarded
+from ui.resources import get_bundle, get_predictor, get_report, get_review_log
+from ui.widgets import (
+    PROBABILITY_COLUMN,
+    PROBABILITY_TITLE,
+    heatmap_controls_ui,
+    label_ui,
+    operating_point_ui,
+    reader_ui,
+    selectable_table,
+    session_heatmap,
+)
 
-ACTIONS = {"comment": "Comment only", "re-read": "Re-read (record a new reading)", "reviewed": "Mark reviewed"}
-AGREEMENT_TITLES = {"agree": "Agree", "disagree": "Disagree", "unsure": "Doctor unsure"}
-SAVED_KEY = "wl_saved"  # (reading id, message) of the review action just saved
+ACTIONS = texts.REVIEW_ACTION_TITLES
 
 
 def worklist_filters(meta) -> dict:
     c1, c2, c3, c4 = st.columns([1, 1, 1, 1.4])
-    status = c1.selectbox("Status", ["open", "reviewed", "all"], format_func=str.capitalize, key="wl_status")
-    scope = c2.selectbox("Cases", ["flagged", "all"], key="wl_scope",
+    status = c1.selectbox("Status", list(texts.STATUS_TITLES), format_func=texts.STATUS_TITLES.get, key=state.WL_STATUS)
+    scope = c2.selectbox("Cases", ["flagged", "all"], key=state.WL_SCOPE,
                          format_func={"flagged": "Flagged (disagree, unsure, second opinion)",
                                       "all": "Every reading"}.get)
-    preset = c3.selectbox("Preset", ["any"] + list(meta.presets) + ["custom"], key="wl_preset",
-                          format_func=lambda n: "Any" if n == "any" else preset_title(n))
-    today = dt.datetime.now(dt.timezone.utc).date()  # readings are stamped in UTC
-    dates = c4.date_input("Saved between (UTC dates)", (today - dt.timedelta(days=90), today), key="wl_dates",
+    preset = c3.selectbox("Preset", ["any"] + list(meta.presets) + [CUSTOM], key=state.WL_PRESET,
+                          format_func=lambda n: "Any" if n == "any" else texts.preset_title(n))
+    today = dt.datetime.now(dt.UTC).date()  # readings are stamped in UTC
+    dates = c4.date_input("Saved between (UTC dates)", (today - dt.timedelta(days=90), today), key=state.WL_DATES,
                           max_value=today + dt.timedelta(days=1))
     filters = {"status": None if status == "all" else status, "flagged_only": scope == "flagged",
                "preset": None if preset == "any" else preset}
     if isinstance(dates, (tuple, list)) and len(dates) == 2:
-        filters["since"] = dt.datetime.combine(dates[0], dt.time.min, tzinfo=dt.timezone.utc)
-        filters["until"] = dt.datetime.combine(dates[1] + dt.timedelta(days=1), dt.time.min, tzinfo=dt.timezone.utc)
+        filters["since"] = dt.datetime.combine(dates[0], dt.time.min, tzinfo=dt.UTC)
+        filters["until"] = dt.datetime.combine(dates[1] + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
     return filters
 
 
 def case_table(cases) -> int | None:
     rows = [{"#": c.reading_id, "Saved (UTC)": c.created_at.strftime("%Y-%m-%d %H:%M"), "Reader": c.reader,
-             "Doctor": DOCTOR_LABEL_TITLES[c.doctor_label], "Model": c.model_label, "P(pneumonia)": c.probability,
-             "Agreement": AGREEMENT_TITLES[c.agreement], "Second opinion": "yes" if c.band == "second opinion" else "",
-             "Preset": preset_title(c.preset), "Status": c.status.capitalize(), "Events": len(c.history)}
+             "Doctor": texts.DOCTOR_LABEL_TITLES[c.doctor_label], "Model": c.model_label, PROBABILITY_TITLE: c.probability,
+             "Agreement": texts.AGREEMENT_TITLES[c.agreement],
+             texts.SECOND_OPINION_FLAG: "yes" if c.needs_second_opinion else "",
+             "Preset": texts.preset_title(c.preset), "Status": texts.STATUS_TITLES[c.status], "Events": len(c.history)}
             for c in cases]
-    return selectable_table(pd.DataFrame(rows), [c.reading_id for c in cases], "wl_table",
-                            column_config={"P(pneumonia)": PROBABILITY_COLUMN})
+    return selectable_table(pd.DataFrame(rows), [c.reading_id for c in cases], state.WL_TABLE,
+                            column_config={PROBABILITY_TITLE: PROBABILITY_COLUMN})
 
 
 def case_detail(case, who: str) -> None:
@@ -57,25 +76,25 @@ def case_detail(case, who: str) -> None:
         else:
             st.caption("No image copy was kept for this reading (the reader did not ask for one).")
     with right:
-        st.markdown(f"#### Reading #{case.reading_id} · {case.status.capitalize()}")
-        st.markdown(f"Doctor ({case.reader}): **{DOCTOR_LABEL_TITLES[case.doctor_label]}** · "
+        st.markdown(f"#### Reading #{case.reading_id} · {texts.STATUS_TITLES[case.status]}")
+        st.markdown(f"Doctor ({case.reader}): **{texts.DOCTOR_LABEL_TITLES[case.doctor_label]}** · "
                     f"Model: **{case.model_label}** at {case.probability:.1%} "
-                    f"({preset_title(case.preset)}, threshold {case.threshold:.3f}) · "
-                    f"{AGREEMENT_TITLES[case.agreement]}")
+                    f"({texts.preset_title(case.preset)}, threshold {case.threshold:.3f}) · "
+                    f"{texts.AGREEMENT_TITLES[case.agreement]}")
         st.caption(f"Saved {case.created_at:%Y-%m-%d %H:%M} UTC · model {case.model_version}")
         if case.note:
             st.markdown(f"> {case.note}")
         st.markdown("**History**")
         entries = [f"- {case.created_at:%Y-%m-%d %H:%M} · {case.reader} · reading saved"]
         for e in case.history:
-            label = f" → {DOCTOR_LABEL_TITLES[e.doctor_label]}" if e.doctor_label else ""
+            label = f" → {texts.DOCTOR_LABEL_TITLES[e.doctor_label]}" if e.doctor_label else ""
             comment = f": {e.comment}" if e.comment else ""
             entries.append(f"- {e.created_at:%Y-%m-%d %H:%M} · {e.who} · {e.kind}{label}{comment}")
         st.markdown("\n".join(entries))
         with st.form(f"review-{case.reading_id}", clear_on_submit=True):
             kind = st.radio("Action", list(ACTIONS), format_func=ACTIONS.get, horizontal=True)
             label = st.radio("New reading (for a re-read)", DOCTOR_LABELS, index=None, horizontal=True,
-                             format_func=DOCTOR_LABEL_TITLES.get)
+                             format_func=texts.DOCTOR_LABEL_TITLES.get)
             comment = st.text_area("Comment", max_chars=2000, height=70)
             submitted = st.form_submit_button("Add to the case", type="primary")
         if submitted:
@@ -93,7 +112,7 @@ def case_detail(case, who: str) -> None:
                 else:
                     # Shown by ``worklist`` after the rerun: a toast can be lost to st.rerun, and a case
                     # marked reviewed leaves an "Open" list together with its panel.
-                    st.session_state[SAVED_KEY] = (case.reading_id, f"{ACTIONS[kind]} saved for reading #{case.reading_id}.")
+                    st.session_state[state.WL_SAVED] = (case.reading_id, f"{ACTIONS[kind]} saved for reading #{case.reading_id}.")
                     st.rerun()
 
 
@@ -103,7 +122,7 @@ def worklist(meta, who: str) -> None:
     filters = worklist_filters(meta)
     log = get_review_log()
     cases = log.cases(**filters)
-    saved = st.session_state.pop(SAVED_KEY, None)
+    saved = st.session_state.pop(state.WL_SAVED, None)
     if saved:
         reading_id, text = saved
         gone = reading_id not in [c.reading_id for c in cases]
@@ -126,24 +145,25 @@ def mistakes(meta, preset, threshold, look) -> None:
     t = threshold if threshold is not None else meta.presets[preset]
     found = report.mistakes(t)
     fns = sum(m.kind == "false negative" for m in found)
-    st.markdown(f"At the {preset_title(preset or 'custom')} threshold ({t:.3f}) the model gets **{len(found)}** of the "
+    st.markdown(f"At the {texts.preset_title(preset or CUSTOM)} threshold ({t:.3f}) the model gets **{len(found)}** of the "
                 f"{len(report.probabilities)} test images wrong: **{fns}** missed pneumonias (false negatives) and "
                 f"**{len(found) - fns}** false alarms (false positives). Most confident mistakes first.")
-    kind = st.radio("Show", ["false negative", "false positive"], horizontal=True, key="mistake_kind",
+    kind = st.radio("Show", list(texts.MISTAKE_KINDS), horizontal=True, key=state.MISTAKE_KIND,
                     format_func=lambda k: f"{k.capitalize()}s ({sum(m.kind == k for m in found)})")
     chosen = [m for m in found if m.kind == kind]
     if not chosen:
         st.success(f"No {kind}s at this threshold.")
         return
-    event = st.dataframe(pd.DataFrame([{"File": m.file, "Truth": m.truth, "Type": m.subtype, "P(pneumonia)": m.probability}
-                                       for m in chosen]), hide_index=True, on_select="rerun",
-                         selection_mode="single-row", key=f"mistakes-{kind}",
-                         height=260 if len(chosen) > 6 else "auto",
-                         column_config={"P(pneumonia)": PROBABILITY_COLUMN})
-    test_dir = default_data_dir() / "test"
+    event = st.dataframe(pd.DataFrame([{"File": m.file, "Truth": m.truth, "Type": m.subtype,
+                                        PROBABILITY_TITLE: m.probability} for m in chosen]),
+                         hide_index=True, on_select="rerun", selection_mode="single-row",
+                         key=f"{state.MISTAKE_TABLE}-{kind}", height=260 if len(chosen) > 6 else "auto",
+                         column_config={PROBABILITY_TITLE: PROBABILITY_COLUMN})
+    settings = Settings.from_env()
+    test_dir = settings.test_dir
     if not test_dir.is_dir():
         st.info(f"To see these images and their heatmaps, put the Kermany et al. chest X-ray data "
-                f"(`test/NORMAL`, `test/PNEUMONIA`) at `{default_data_dir()}` or set `PNEUMO_DATA_DIR` to its folder, "
+                f"(`test/NORMAL`, `test/PNEUMONIA`) at `{settings.data_dir}` or set `PNEUMO_DATA_DIR` to its folder, "
                 "then reload. The list above needs no images.")
         return
     rows = event.selection.rows
@@ -177,7 +197,7 @@ def show_mistake(m, test_dir, pred, look) -> None:
 
 @guarded
 def page() -> None:
-    meta = get_predictor().meta
+    meta = get_bundle().meta
     preset, threshold = operating_point_ui(meta)
     look = heatmap_controls_ui()
     who = reader_ui()

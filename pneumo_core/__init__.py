@@ -1,31 +1,64 @@
 """pneumo: a second opinion on pediatric chest X-rays (NORMAL / PNEUMONIA).
 
-The public API; the app and the command line use only what is exported here.
+The public API: the app, the tools and the benchmarks use only what is exported here. Names are
+loaded on first use (PEP 562), so ``import pneumo_core`` is quick and loads no TensorFlow; the
+network is loaded when a ``Predictor`` is made. Where each name lives:
+
+- ``imaging``: ``load_image``, ``LoadedImage``, ``ImageInfo``, ``sniff_format``, ``downscale``,
+  ``overlay``, ``COLORMAPS``, ``digest_of``;
+- ``decision``: ``Prediction``, ``decide``, ``label_at``, ``CLASSES``, ``CONFIDENT``, ``SECOND_OPINION``;
+- ``model``: ``ModelBundle``, ``ModelMetadata``, ``Predictor``, ``PreparedImage``, ``Heatmap``,
+  ``METHODS``, ``HEATMAP_METHODS``;
+- ``evaluation``: ``EvaluationReport``, ``Mistake``, ``PUBLISHED``, ``Published``;
+- ``review``: ``ReviewLog``, ``Case``, ``Event``, ``DOCTOR_LABELS``, ``EVENT_KINDS``;
+- ``presentation``: ``texts``, ``charts``, ``case_report_pdf``;
+- ``uploads``: ``read_uploads``, ``ReadImage``; ``config``: ``Settings``; ``errors``: the exceptions.
 """
 
-from . import charts
-from .case_report import case_report_pdf
-from .data import CLASSES, default_data_dir
-from .errors import (DataLayoutError, ExplanationError, ModelFileError, PneumoError,
-                     UnreadableImageError)
-from .explain import COLORMAPS, METHODS, Heatmap, overlay
-from .loader import ImageInfo, LoadedImage, load_image, sniff_format
-from .metadata import ModelMetadata
-from .performance import PUBLISHED, EvaluationReport, Mistake, Published
-from .predict import CONFIDENT, DEFAULT_MODEL, SECOND_OPINION, Prediction, Predictor, decide
-from .reading import DISPLAY_MAX_SIDE, ReadImage, digest_of, downscale, read_uploads
-from .review_log import DOCTOR_LABELS, EVENT_KINDS, Case, Event, ReviewLog
-from .texts import (BAND_COLOUR, DATA_CITATION, DOCTOR_LABEL_TITLES, INTENDED_USE, LABEL_COLOURS,
-                    NEUTRAL_COLOUR, SECOND_OPINION_TEXT, model_card, preset_title)
+from __future__ import annotations
 
-__all__ = [
-    "Case", "DOCTOR_LABELS", "EVENT_KINDS", "Event", "ReviewLog",
-    "CLASSES", "COLORMAPS", "CONFIDENT", "DEFAULT_MODEL", "METHODS", "SECOND_OPINION",
-    "DataLayoutError", "ExplanationError", "Heatmap", "ImageInfo", "LoadedImage", "ModelFileError",
-    "ModelMetadata", "PneumoError", "Prediction", "Predictor", "UnreadableImageError", "decide",
-    "default_data_dir", "load_image", "overlay", "sniff_format",
-    "EvaluationReport", "Mistake", "PUBLISHED", "Published", "charts", "case_report_pdf",
-    "DISPLAY_MAX_SIDE", "ReadImage", "digest_of", "downscale", "read_uploads",
-    "BAND_COLOUR", "DATA_CITATION", "DOCTOR_LABEL_TITLES", "INTENDED_USE", "LABEL_COLOURS", "NEUTRAL_COLOUR",
-    "SECOND_OPINION_TEXT", "model_card", "preset_title",
-]
+import importlib
+
+from .config import Settings
+from .errors import DataLayoutError, ExplanationError, ModelFileError, PneumoError, UnreadableImageError
+
+_LAZY: dict[str, tuple[str, str | None]] = {  # name -> (module, attribute; None: the module itself)
+    **{n: ("decision", n) for n in ("CLASSES", "CONFIDENT", "CUSTOM", "SECOND_OPINION", "Prediction", "decide",
+                                    "label_at")},
+    **{n: ("imaging.load", n) for n in ("load_image", "sniff_format")},
+    **{n: ("imaging.types", n) for n in ("ImageInfo", "LoadedImage")},
+    **{n: ("imaging.preprocess", n) for n in ("DISPLAY_MAX_SIDE", "downscale")},
+    **{n: ("imaging.overlay", n) for n in ("COLORMAPS", "overlay")},
+    "digest_of": ("imaging.deidentify", "digest_of"),
+    "ModelBundle": ("model.bundle", "ModelBundle"),
+    "ModelMetadata": ("model.metadata", "ModelMetadata"),
+    **{n: ("model.predictor", n) for n in ("Predictor", "PreparedImage")},
+    **{n: ("model.heatmaps", n) for n in ("HEATMAP_METHODS", "METHODS", "Heatmap")},
+    **{n: ("evaluation.report", n) for n in ("EvaluationReport", "Mistake")},
+    **{n: ("evaluation.published", n) for n in ("PUBLISHED", "Published")},
+    "ReviewLog": ("review.log", "ReviewLog"),
+    **{n: ("review.records", n) for n in ("Case", "Event", "DOCTOR_LABELS", "EVENT_KINDS")},
+    "texts": ("presentation.texts", None),
+    "charts": ("presentation.charts", None),
+    "case_report_pdf": ("presentation.case_pdf", "case_report_pdf"),
+    **{n: ("uploads", n) for n in ("ReadImage", "read_uploads")},
+}
+
+__all__ = sorted(["Settings", "DataLayoutError", "ExplanationError", "ModelFileError", "PneumoError",
+                  "UnreadableImageError", *_LAZY])
+
+
+def __getattr__(name: str):
+    try:
+        module, attribute = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'pneumo_core' has no attribute {name!r}") from None
+    value = importlib.import_module(f".{module}", __name__)
+    if attribute is not None:
+        value = getattr(value, attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -10,12 +10,12 @@ export PYTHONPATH=/tmp/site:$PWD KERAS_BACKEND=jax XLA_PYTHON_CLIENT_PREALLOCATE
 runs=/tmp/runs; mkdir -p $runs
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
 for i in $(seq 0 $((members - 1))); do
-  python3 -m pneumo_core.train --data .data/kermany-224 --out $runs/m$i --member-index $i \
+  python3 -m pneumo_core train --data .data/kermany-224 --out $runs/m$i --member-index $i \
     --epochs "$epochs" --image-size "$size" --verbose 2 --workers 3 --max-minutes 7 > $runs/log_m$i.txt 2>&1 &
 done
 wait
 tail -n 3 $runs/log_m*.txt
-python3 -m pneumo_core.ensemble $(for i in $(seq 0 $((members - 1))); do echo $runs/m$i; done) \
+python3 -m pneumo_core ensemble $(for i in $(seq 0 $((members - 1))); do echo $runs/m$i; done) \
   --out $OUT/model --version "$version" > $runs/log_ensemble.txt 2>&1 || { cat $runs/log_ensemble.txt; exit 1; }
 tail -n 2 $runs/log_ensemble.txt
 cp $runs/m0/model.keras $OUT/m0_model.keras; cp $runs/m0/model.json $OUT/m0_model.json

@@ -20,11 +20,12 @@ from pathlib import Path
 
 import numpy as np
 
-from pneumo_core import calibration, data, metrics
-from pneumo_core.calibrate import validation_samples
-from pneumo_core.dataset import load_u8
-from pneumo_core.predict import DEFAULT_MODEL, Predictor
-from pneumo_core.preprocess import model_inputs
+from pneumo_core import ModelBundle, Predictor, Settings
+from pneumo_core.evaluation import metrics
+from pneumo_core.imaging.preprocess import model_inputs
+from pneumo_core.model import calibration
+from pneumo_core.training.batches import load_u8
+from pneumo_core.training.recalibrate import validation_samples
 
 VIEWS = {"identity": (0.0, 1.0), "zoom in 8 %": (0.0, 1.08), "zoom out 7 %": (0.0, 0.93),
          "rotate +6°": (6.0, 1.0), "rotate -6°": (-6.0, 1.0)}
@@ -61,13 +62,15 @@ def summary(raw_probs: np.ndarray, labels: np.ndarray) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--data", default=str(data.default_data_dir()))
-    ap.add_argument("--model", default=str(DEFAULT_MODEL))
+    env = Settings.from_env()
+    ap.add_argument("--data", default=str(env.data_dir))
+    ap.add_argument("--model", default=str(env.model_path))
     ap.add_argument("--cache", default=None, help="an .npz to keep the per-view validation logits in")
     args = ap.parse_args(argv)
-    predictor = Predictor(args.model)
+    bundle = ModelBundle(args.model)
+    predictor = Predictor(bundle)
     meta = predictor.meta
-    val = validation_samples(args.model, args.data)  # the images the model's calibration was fitted on
+    val = validation_samples(bundle.validation_record(), args.data)  # the images the model's calibration was fitted on
     labels = np.array([x.label for x in val])
     cache = Path(args.cache) if args.cache else None
     if cache and cache.is_file():

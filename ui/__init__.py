@@ -1,1 +1,3 @@
-"""Streamlit helpers shared by the pages (the only Streamlit code outside ``pages/`` and ``app.py``)."""
+"""Streamlit helpers the pages share: session-state keys (``state``), resources cached per process
+(``resources``), the error guard (``guard``) and widgets (``widgets``). Imports streamlit and
+``pneumo_core``'s public API only."""

@@ -55,7 +55,7 @@ def app_url(tmp_path_factory):
     port = _free_port()
     env = {**os.environ, "PNEUMO_VAR_DIR": str(var)}
     env.pop("PNEUMO_DATABASE_URL", None)
-    log = open(var / "streamlit.log", "wb")
+    log = open(var / "streamlit.log", "wb")  # noqa: SIM115 -- open for the server's whole life, closed below
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                              "--server.port", str(port), "--server.address", "127.0.0.1"],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

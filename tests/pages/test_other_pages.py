@@ -10,6 +10,7 @@ import pytest
 from app_helpers import ROOT, metric, open_page, texts
 
 from pneumo_core import ReviewLog, decide
+from ui import state
 
 
 def test_performance_page_shows_every_chart_and_the_comparison(predictor):
@@ -30,9 +31,9 @@ def test_performance_page_shows_every_chart_and_the_comparison(predictor):
 ])
 def test_performance_threshold_moves_the_numbers(predictor, preset, threshold, specificity):
     at = open_page("performance")
-    at.radio(key="perf_preset").set_value(preset).run()
+    at.radio(key=state.PERF_PRESET).set_value(preset).run()
     if threshold is not None:
-        at.slider(key="perf_threshold").set_value(threshold).run()
+        at.slider(key=state.PERF_THRESHOLD).set_value(threshold).run()
     assert not at.exception
     shown = metric(at, "Specificity")
     if specificity:
@@ -69,7 +70,7 @@ def test_review_action_is_confirmed_even_when_the_case_leaves_the_list(predictor
     case = log.record_reading(pixels, decide(0.95, predictor.meta), predictor.meta.weights_sha256, "NORMAL",
                               "Dr Action Test", "")
     at = open_page("review")
-    at.session_state["wl_table__open"] = case.reading_id  # as if the reviewer had ticked its row
+    at.session_state[state.open_row_key(state.WL_TABLE)] = case.reading_id  # as if the reviewer had ticked its row
     at.run()
     at.sidebar.text_input[0].set_value("Dr Reviewer").run()
     next(r for r in at.radio if r.label == "Action").set_value(action)

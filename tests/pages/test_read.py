@@ -9,7 +9,7 @@ from app_helpers import image_captions, metric, run_app, texts
 
 from pneumo_core import ReviewLog
 
-# Full-resolution samples with known probabilities (see tests/pneumo_core/test_predict.py for the model's):
+# Full-resolution samples with known probabilities (see tests/pneumo_core/model/test_predictor.py for the model's):
 BETWEEN_PRESETS = "NORMAL/NORMAL2-IM-0793-0001.jpeg"  # P ~ 0.041: above screening (0.034), below balanced (0.189)
 CLEAR_PNEUMONIA = "PNEUMONIA/person1008_virus_1691.jpeg"  # P ~ 0.999
 
@@ -137,3 +137,20 @@ def test_one_session_never_sees_another_sessions_uploads_or_readings(fullres_dir
     second = upload(second, read_sample(fullres_dir, CLEAR_PNEUMONIA))  # the same image: a fresh form
     assert [b.label for b in second.button] == ["Save reading"]
     assert "You were unsure" not in texts(second)
+
+
+def test_the_first_page_renders_before_the_model_is_loaded(tmp_path):
+    """Opening the app shows the Read page (sidebar, uploader) without loading TensorFlow."""
+    import subprocess
+    import sys
+
+    from app_helpers import ROOT
+
+    script = ("import sys\nfrom app_helpers import run_app\nat = run_app()\nassert not at.exception, at.exception\n"
+              "assert at.title[0].value == 'Read chest X-rays' and at.sidebar.radio[0].label == 'Preset'\n"
+              "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, cwd=ROOT,
+                         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": f"{ROOT}:{ROOT / 'tests'}",
+                              "PNEUMO_VAR_DIR": str(tmp_path)})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]"

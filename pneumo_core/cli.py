@@ -1,0 +1,113 @@
+"""The one command line: ``python -m pneumo_core COMMAND ...`` (``--help`` on each explains it).
+
+- ``predict PATH...``: the calibrated probability of PNEUMONIA, the label at an operating point and
+  whether a second opinion is recommended, for images and folders (walked). An unreadable file is
+  reported on its own line and does not stop the others; the exit status is 1 if any failed.
+- ``evaluate``, ``train``, ``ensemble``, ``calibrate``: the offline pipeline
+  (``pneumo_core.training``, loaded only when one of them runs).
+
+Logging and argument parsing are set up here once. Bad arguments get a usage message and exit
+status 2, never a traceback; so does an error pneumo raises on purpose (a missing model file...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import logging
+import sys
+from pathlib import Path
+
+from .config import Settings
+from .decision import check_threshold
+from .errors import PneumoError
+from .presentation.texts import SECOND_OPINION_CLI
+
+log = logging.getLogger("pneumo_core")
+CSV_HEADER = ("file", "probability_pneumonia", "label", "threshold", "preset", "band", "error")
+
+
+def _threshold(text: str) -> float:
+    try:
+        return check_threshold(float(text))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc) if "threshold" in str(exc) else
+                                         f"expected a number strictly between 0 and 1; got {text!r}") from None
+
+
+def _walk(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")))
+        else:
+            files.append(path)
+    return files
+
+
+def run_predict(args: argparse.Namespace) -> int:
+    from .model.bundle import ModelBundle
+    from .model.predictor import Predictor
+
+    bundle = ModelBundle(args.model)
+    if args.preset and args.preset not in bundle.meta.presets:  # checked before the network is loaded
+        args.parser.error(f"unknown preset {args.preset!r}; expected one of {sorted(bundle.meta.presets)}")
+    predictor = Predictor(bundle)
+    writer = csv.writer(sys.stdout) if args.csv else None
+    if writer:
+        writer.writerow(CSV_HEADER)
+    failed = 0
+    for path in _walk(args.paths):
+        try:
+            pred = predictor.predict(path, preset=args.preset, threshold=args.threshold)
+        except PneumoError as exc:
+            failed += 1
+            if writer:
+                writer.writerow([str(path), "", "", "", "", "", str(exc)])
+            else:
+                sys.stdout.write(f"{path}\tERROR\t{exc}\n")
+            continue
+        if writer:
+            writer.writerow([str(path), f"{pred.probability:.4f}", pred.label, f"{pred.threshold:.4f}",
+                             pred.preset, pred.band, ""])
+        else:
+            flag = f"  {SECOND_OPINION_CLI}" if pred.needs_second_opinion else ""
+            sys.stdout.write(f"{path}\t{pred.probability:.3f}\t{pred.label}{flag}\n")
+    return 1 if failed else 0
+
+
+def build_parser(env: Settings | None = None) -> argparse.ArgumentParser:
+    env = env or Settings.from_env()
+    ap = argparse.ArgumentParser(prog="python -m pneumo_core", description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("-v", "--verbose", action="count", default=0, help="more log messages (-vv: debug)")
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    p = sub.add_parser("predict", help="probability of PNEUMONIA for images or folders",
+                       description="Probability of PNEUMONIA, label and second-opinion flag for each "
+                                   "image (folders are walked). Exit status 1 if any file could not be read.")
+    p.add_argument("paths", nargs="+", type=Path, help="JPEG, PNG or DICOM files, or folders of them")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--preset", default=None, help="operating point (default: the model's)")
+    group.add_argument("--threshold", type=_threshold, default=None, help="custom threshold in (0, 1)")
+    p.add_argument("--csv", action="store_true", help="CSV output")
+    p.add_argument("--model", type=Path, default=env.model_path, help="model file (default: %(default)s)")
+    p.set_defaults(run=run_predict, parser=p)
+
+    from .training.commands import add_commands  # declares options only; loads no network
+
+    add_commands(sub, env)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
+    if args.command != "predict":
+        level = min(level, logging.INFO)  # the offline commands report their progress
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return args.run(args)
+    except PneumoError as exc:
+        sys.stderr.write(f"{parser.prog} {args.command}: error: {exc}\n")
+        return 2

@@ -1,0 +1,34 @@
+"""Results reported elsewhere on this data set, quoted with how each was measured."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Published:
+    """A result reported elsewhere, with how it was measured."""
+
+    source: str
+    accuracy: float | None
+    sensitivity: float | None
+    specificity: float | None
+    roc_auc: float | None
+    how_measured: str
+
+
+PUBLISHED = (
+    Published("Kermany et al. 2018 (Cell)", 0.928, 0.932, 0.901, 0.968,
+              "InceptionV3 pretrained on ImageNet, fine-tuned on the official train split; measured on "
+              "the same official 624-image test split as this model."),
+    Published("Public notebook: VGG16 transfer learning", 0.92, None, None, None,
+              "Accuracy only, as the project reports it on the Kaggle test split; ImageNet weights; how "
+              "the model and threshold were chosen is not documented."),
+    Published("Public notebook: ResNet50V2", 0.915, None, None, None,
+              "Accuracy only, as reported on the Kaggle test split; ImageNet weights; selection not documented."),
+    Published("Public notebook: InceptionV3", 0.76, None, None, None,
+              "Accuracy only, as reported on the Kaggle test split; ImageNet weights; selection not documented."),
+    Published("Public notebooks: custom CNNs (range 88–95.7 %)", None, None, None, None,
+              "Accuracy 0.88 to 0.957 across projects, as reported on the Kaggle test split; whether the "
+              "epoch or threshold was chosen on that same split is not documented."),
+)

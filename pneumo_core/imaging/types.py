@@ -1,0 +1,36 @@
+"""What a loaded image is: its gray pixels and the few non-identifying facts about it, and the
+limits every reader enforces."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Union
+
+import numpy as np
+
+Source = Union[bytes, bytearray, str, Path, BinaryIO]
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_PIXELS = 60_000_000  # ~7,700 x 7,700: larger than any plain radiograph
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """Non-identifying facts about a loaded image."""
+
+    format: str  # "JPEG", "PNG" or "DICOM"
+    width: int
+    height: int
+    bits: int  # bits per sample in the source (8, 12, 16...)
+    modality: str | None = None  # DICOM only, e.g. "DX", "CR"
+    body_part: str | None = None  # DICOM BodyPartExamined, if present
+    view: str | None = None  # DICOM ViewPosition, if present
+    photometric: str | None = None  # DICOM PhotometricInterpretation
+    frames: int = 1
+
+
+@dataclass(frozen=True)
+class LoadedImage:
+    pixels: np.ndarray  # (H, W) float32 in [0, 1], 1 = white
+    info: ImageInfo

@@ -1,0 +1,120 @@
+"""Predictions: a frozen record per image, from a model loaded once.
+
+``Predictor`` holds a Keras model and its metadata; it is read-only after construction and guards
+inference with a lock, so one instance can serve every user of the app. It owns the model input:
+``prepare`` makes it from an image once (the model's views of the image, at its input size), and
+the probability and the heatmap of an upload are both computed from that one prepared input.
+Deciding a label from a probability is ``pneumo_core.decision``'s job, so changing a preset or
+threshold never re-runs the network.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..decision import Prediction, decide
+from ..errors import ModelFileError
+from ..imaging.load import load_image
+from ..imaging.preprocess import model_inputs
+from ..imaging.types import LoadedImage, Source
+from . import calibration
+from .bundle import ModelBundle
+from .explain import Explainer
+from .heatmaps import Heatmap
+from .metadata import ModelMetadata
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    """One image as the model sees it: its views ``(V, S, S, 1)`` float32 in [0, 1], and the
+    (height, width) of the image they were made from."""
+
+    x: np.ndarray
+    shape: tuple[int, int]
+
+
+class Predictor:
+    """A model and its metadata, loaded once; thread-safe inference."""
+
+    def __init__(self, bundle: ModelBundle | Path | str | None = None, meta: ModelMetadata | None = None,
+                 verify: bool = True):
+        """``bundle``: the model (default: the one the app serves). ``meta``: metadata to use instead
+        of the bundle's file (e.g. other views being tried); it must describe the same weights."""
+        import keras
+
+        self.bundle = bundle if isinstance(bundle, ModelBundle) else (
+            ModelBundle.default() if bundle is None else ModelBundle(bundle))
+        self.meta = meta or self.bundle.read_metadata()
+        if verify:
+            self.bundle.verify_weights(self.meta)
+        elif not self.bundle.weights.is_file():
+            raise ModelFileError(f"expected model weights at {self.bundle.weights}; none found")
+        self.model = keras.models.load_model(self.bundle.weights, compile=False)
+        expected = (None, self.meta.input_size, self.meta.input_size, 1)
+        if tuple(self.model.input_shape) != expected:
+            raise ModelFileError(f"model input {self.model.input_shape} does not match metadata {expected}")
+        self._lock = threading.Lock()
+        self.explainer = Explainer(self.model, self.meta.gradcam_layers, self.meta.classes)
+        log.info("loaded model %s (%s)", self.meta.version, self.bundle.weights.name)
+
+    def prepare(self, image: PreparedImage | LoadedImage | np.ndarray | Source) -> PreparedImage:
+        """The model's input for one image (loaded, a gray array in [0, 1], or bytes/path to load)."""
+        if isinstance(image, PreparedImage):
+            return image
+        gray = _as_gray(image)
+        return PreparedImage(model_inputs(gray, self.meta.input_size, self.meta.views), gray.shape[:2])
+
+    def probabilities(self, images: list, batch_size: int = 32) -> np.ndarray:
+        """Calibrated P(PNEUMONIA) for images (anything ``prepare`` takes)."""
+        return calibration.apply_temperature(self.raw_probabilities(images, batch_size), self.meta.temperature)
+
+    def raw_probabilities(self, images: list, batch_size: int = 32) -> np.ndarray:
+        """The model's own output before calibration (what calibration is fitted on): the sigmoid of
+        the mean logit over an image's views."""
+        if not len(images):
+            return np.zeros(0)
+        return np.concatenate([self._raw([self.prepare(im) for im in images[start:start + batch_size]])
+                               for start in range(0, len(images), batch_size)])
+
+    def _raw(self, prepared: list[PreparedImage]) -> np.ndarray:
+        size, n_views = self.meta.input_size, len(self.meta.views)
+        x = np.stack([p.x for p in prepared])
+        expected = (n_views, size, size, 1)
+        if x.shape[1:] != expected:
+            raise ValueError(f"expected model inputs of shape (N, {expected}); got {x.shape}")
+        with self._lock:
+            raw = np.asarray(self.model(x.reshape((-1, size, size, 1)), training=False)).ravel()
+        return calibration.sigmoid(calibration.logit(raw).reshape(len(x), n_views).mean(axis=1))
+
+    def predict(self, image, preset: str | None = None, threshold: float | None = None) -> Prediction:
+        """One image (anything ``prepare`` takes) -> a Prediction."""
+        return self.predict_batch([image], preset, threshold)[0]
+
+    def predict_batch(self, images: list, preset: str | None = None,
+                      threshold: float | None = None) -> list[Prediction]:
+        return [decide(p, self.meta, preset, threshold) for p in self.probabilities(images)]
+
+    def explain(self, image, label: str | None = None, method: str = "Grad-CAM",
+                out_size: tuple[int, int] | None = None) -> Heatmap:
+        """Heatmap explaining ``label`` (default: the label at the default preset) for one image
+        (anything ``prepare`` takes), at ``out_size`` (h, w; default the image's own size)."""
+        prepared = self.prepare(image)
+        if label is None:
+            label = self.predict(prepared).label
+        return self.explainer.explain(prepared.x, label, method, out_size=out_size or prepared.shape,
+                                      views=self.meta.views)
+
+
+def _as_gray(image) -> np.ndarray:
+    if isinstance(image, LoadedImage):
+        return image.pixels
+    if isinstance(image, np.ndarray):
+        return image
+    return load_image(image).pixels

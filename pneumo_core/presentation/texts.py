@@ -1,0 +1,35 @@
+"""Wording shared by the app, the case report and the command line: one place, one phrasing, and
+one colour per meaning."""
+
+from __future__ import annotations
+
+from ..decision import CUSTOM
+
+INTENDED_USE = ("For frontal pediatric chest X-rays (ages 1–5). A second opinion beside a clinician's own "
+                "reading, never a diagnosis on its own.")
+SECOND_OPINION_TEXT = ("Second opinion recommended: the probability lies in the range where the model is "
+                       "not reliable on its own.")
+SECOND_OPINION_FLAG = "Second opinion"  # a table cell or a short flag
+SECOND_OPINION_CLI = "(second opinion recommended)"
+PRESET_TITLES = {"screening": "Screening (high sensitivity)", "balanced": "Balanced",
+                 "high_specificity": "High specificity", CUSTOM: "Custom threshold"}
+DOCTOR_LABEL_TITLES = {"NORMAL": "Normal", "PNEUMONIA": "Pneumonia", "UNSURE": "Unsure"}
+AGREEMENT_TITLES = {"agree": "Agree", "disagree": "Disagree", "unsure": "Doctor unsure"}
+AGREEMENT_PHRASES = {"agree": "agrees with the model", "disagree": "disagrees with the model", "unsure": "unsure"}
+REVIEW_ACTION_TITLES = {"comment": "Comment only", "re-read": "Re-read (record a new reading)",
+                        "reviewed": "Mark reviewed"}
+STATUS_TITLES = {"open": "Open", "reviewed": "Reviewed", "all": "All"}
+MISTAKE_KINDS = ("false negative", "false positive")
+DATA_CITATION = ("Kermany DS, Goldbaum M, Cai W, et al. Identifying Medical Diagnoses and Treatable Diseases by "
+                 "Image-Based Deep Learning. Cell 172(5):1122-1131, 2018. doi:10.1016/j.cell.2018.02.010. "
+                 "Data: Mendeley Data doi:10.17632/rscbjbr9sj.2, licence CC BY 4.0.")
+
+
+def preset_title(name: str) -> str:
+    return PRESET_TITLES.get(name, name)
+
+
+# One colour per meaning, in the pages, the charts and the PDF.
+LABEL_COLOURS = {"NORMAL": "#1e7b45", "PNEUMONIA": "#b3261e", "UNSURE": "#8a6d00"}
+BAND_COLOUR = "#c77700"
+NEUTRAL_COLOUR = "#35507a"

@@ -1,0 +1,123 @@
+"""The review log: doctors' readings beside the model's, and the review actions on them.
+
+Pages use only this API (never SQL). Readings are written once; review actions are appended as
+events and the current state is derived from them, so nothing a doctor saved is ever overwritten.
+Nothing identifying is stored: the case id is a hash of the pixels, there is no file name and no
+DICOM tag, and pixels only as a downsampled PNG when the user asks to keep a copy.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import numpy as np
+from sqlalchemy import insert, select
+
+from ..decision import Prediction
+from ..imaging.deidentify import case_id_of, deidentified_png
+from .db import make_engine
+from .records import EVENT_KINDS, Case, Event, agreement_of, aware, check_label, fold
+from .schema import events, readings
+
+CSV_FIELDS = ("reading_id", "case_id", "created_at", "model_version", "weights_sha256", "probability", "preset",
+              "threshold", "model_label", "band", "doctor_label", "agreement", "note", "reader", "status",
+              "flagged", "events")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class ReviewLog:
+    """The log on one database (default: the settings' ``PNEUMO_DATABASE_URL`` or SQLite file)."""
+
+    def __init__(self, url: str | None = None):
+        self.engine = make_engine(url)
+
+    def record_reading(self, pixels: np.ndarray, prediction: Prediction, weights_sha256: str, doctor_label: str,
+                       reader: str, note: str = "", keep_image: bool = False) -> Case:
+        """Save a doctor's reading beside the model's; one transaction, whole or absent."""
+        check_label(doctor_label)
+        if not reader.strip():
+            raise ValueError("expected the reader's name; got an empty string")
+        row = {
+            "case_id": case_id_of(pixels), "created_at": _now(), "model_version": prediction.model_version,
+            "weights_sha256": weights_sha256, "probability": float(prediction.probability),
+            "preset": prediction.preset, "threshold": float(prediction.threshold),
+            "model_label": prediction.label, "band": prediction.band, "doctor_label": doctor_label,
+            "note": note, "agreement": agreement_of(prediction.label, doctor_label), "reader": reader.strip(),
+            "image_png": deidentified_png(pixels) if keep_image else None,
+        }
+        with self.engine.begin() as conn:
+            reading_id = conn.execute(insert(readings).values(**row)).inserted_primary_key[0]
+        return self.case(reading_id)
+
+    def add_event(self, reading_id: int, who: str, kind: str, doctor_label: str | None = None,
+                  comment: str = "") -> Case:
+        """Append a review action: ``re-read`` (new label), ``comment`` or ``reviewed``."""
+        if kind not in EVENT_KINDS:
+            raise ValueError(f"expected an event kind in {EVENT_KINDS}; got {kind!r}")
+        if kind == "re-read":
+            check_label(doctor_label or "")
+        elif doctor_label is not None:
+            raise ValueError(f"only a re-read changes the reading; got a label with a {kind!r} event")
+        if not who.strip():
+            raise ValueError("expected who did it; got an empty string")
+        self.case(reading_id)  # raises if absent
+        with self.engine.begin() as conn:
+            conn.execute(insert(events).values(reading_id=reading_id, created_at=_now(), who=who.strip(), kind=kind,
+                                               doctor_label=doctor_label, comment=comment, reviewed=kind == "reviewed"))
+        return self.case(reading_id)
+
+    def case(self, reading_id: int) -> Case:
+        cases = self._cases(select(readings).where(readings.c.id == reading_id))
+        if not cases:
+            raise KeyError(f"no reading with id {reading_id}")
+        return cases[0]
+
+    def image(self, reading_id: int) -> bytes | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(readings.c.image_png).where(readings.c.id == reading_id)).scalar_one_or_none()
+
+    def cases(self, status: str | None = None, since: dt.datetime | None = None, until: dt.datetime | None = None,
+              preset: str | None = None, flagged_only: bool = False) -> list[Case]:
+        """Readings, newest first, filtered by status, date range, preset, and whether flagged."""
+        query = select(readings).order_by(readings.c.created_at.desc(), readings.c.id.desc())
+        if since:
+            query = query.where(readings.c.created_at >= since)
+        if until:
+            query = query.where(readings.c.created_at < until)
+        if preset:
+            query = query.where(readings.c.preset == preset)
+        found = self._cases(query)
+        return [c for c in found if (status is None or c.status == status) and (not flagged_only or c.flagged)]
+
+    def worklist(self, **filters) -> list[Case]:
+        """The flagged readings (disagreement, unsure, or second opinion), newest first."""
+        return self.cases(flagged_only=True, **filters)
+
+    def export_csv(self, **filters) -> str:
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
+        writer.writeheader()
+        for c in self.cases(**filters):
+            row = {k: getattr(c, k) for k in CSV_FIELDS if k not in ("flagged", "events")}
+            row.update(created_at=c.created_at.isoformat(), flagged=c.flagged, events=" | ".join(
+                f"{e.created_at.isoformat()} {e.who} {e.kind}{' ' + e.doctor_label if e.doctor_label else ''}"
+                f"{': ' + e.comment if e.comment else ''}" for e in c.history))
+            writer.writerow(row)
+        return out.getvalue()
+
+    def _cases(self, query) -> list[Case]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+            ids = [r["id"] for r in rows]
+            history: dict[int, list[Event]] = {i: [] for i in ids}
+            if ids:
+                for e in conn.execute(select(events).where(events.c.reading_id.in_(ids))
+                                      .order_by(events.c.id)).mappings():
+                    history[e["reading_id"]].append(Event(aware(e["created_at"]), e["who"], e["kind"],
+                                                          e["doctor_label"], e["comment"]))
+        return [fold(r, history[r["id"]]) for r in rows]

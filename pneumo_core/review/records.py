@@ -1,0 +1,93 @@
+"""What the review log holds, as plain records: a reading (``Case``) and the review actions on it
+(``Event``), and how a reading's current state follows from its events. No database here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+
+from ..decision import SECOND_OPINION
+
+DOCTOR_LABELS = ("NORMAL", "PNEUMONIA", "UNSURE")
+EVENT_KINDS = ("re-read", "comment", "reviewed")
+AGREEMENTS = ("agree", "disagree", "unsure")
+STATUSES = ("open", "reviewed")
+
+
+def agreement_of(model_label: str, doctor_label: str) -> str:
+    if doctor_label == "UNSURE":
+        return "unsure"
+    return "agree" if doctor_label == model_label else "disagree"
+
+
+def check_label(label: str) -> None:
+    if label not in DOCTOR_LABELS:
+        raise ValueError(f"expected a reading in {DOCTOR_LABELS}; got {label!r}")
+
+
+@dataclass(frozen=True)
+class Event:
+    created_at: dt.datetime
+    who: str
+    kind: str
+    doctor_label: str | None
+    comment: str
+
+
+@dataclass(frozen=True)
+class Case:
+    """A reading's current state (its row with its events applied) and its history."""
+
+    reading_id: int
+    case_id: str
+    created_at: dt.datetime
+    model_version: str
+    weights_sha256: str
+    probability: float
+    preset: str
+    threshold: float
+    model_label: str
+    band: str
+    doctor_label: str
+    note: str
+    agreement: str
+    reader: str
+    status: str  # one of STATUSES
+    has_image: bool
+    history: tuple[Event, ...] = ()
+
+    @property
+    def needs_second_opinion(self) -> bool:
+        """The model's probability lay in its second-opinion band."""
+        return self.band == SECOND_OPINION
+
+    @property
+    def flagged(self) -> bool:
+        """Doctor and model disagree, the doctor was unsure, or the model asked for a second opinion."""
+        return self.agreement != "agree" or self.needs_second_opinion
+
+
+def aware(value: dt.datetime) -> dt.datetime:
+    """A stored time as UTC-aware (SQLite gives it back naive)."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def fold(row: Mapping, history: Iterable[Event]) -> Case:
+    """A stored reading with its events applied in order: a re-read changes the doctor's label and
+    reopens the case; "reviewed" closes it; a comment changes nothing but the history."""
+    history = tuple(history)
+    case = Case(
+        reading_id=row["id"], case_id=row["case_id"], created_at=aware(row["created_at"]),
+        model_version=row["model_version"], weights_sha256=row["weights_sha256"], probability=row["probability"],
+        preset=row["preset"], threshold=row["threshold"], model_label=row["model_label"], band=row["band"],
+        doctor_label=row["doctor_label"], note=row["note"], agreement=row["agreement"], reader=row["reader"],
+        status="open", has_image=row.get("image_png") is not None, history=history,
+    )
+    for e in history:
+        if e.kind == "re-read":
+            case = replace(case, doctor_label=e.doctor_label, agreement=agreement_of(case.model_label, e.doctor_label),
+                           status="open")
+        elif e.kind == "reviewed":
+            case = replace(case, status="reviewed")
+    return case

@@ -1,0 +1,73 @@
+"""How one network is trained: every choice of a run, recorded beside it (``settings.json``) and
+read back when runs are merged. Light to import (no keras), so the command line can offer its
+options without loading a network."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from .augment import AugmentSettings
+
+SETTINGS_FILE = "settings.json"
+# Settings a command line may change (the rest come from the data folder, the output folder and the run).
+TUNABLE = ("image_size", "epochs", "batch_size", "learning_rate", "weight_decay", "label_smoothing", "dropout",
+           "width", "member_index", "val_fraction", "split", "split_seed", "seed", "limit", "workers", "verbose",
+           "max_minutes")
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    data: str
+    out: str
+    image_size: int = 224
+    epochs: int = 40
+    batch_size: int = 64
+    learning_rate: float = 2e-3
+    weight_decay: float = 5e-4
+    label_smoothing: float = 0.05
+    dropout: float = 0.4
+    width: int = 24
+    member_index: int = 0
+    val_fraction: float = 0.2
+    split: str = "earliest"  # see kermany.split_by_patient
+    split_seed: int = 20180222
+    seed: int = 1
+    limit: int = 0  # >0: use only this many images per class (tests, smoke runs)
+    workers: int = 8
+    verbose: int = 1
+    max_minutes: float = 0.0  # >0: stop after the epoch that passes this wall-clock budget
+    version: str = ""
+    augment: AugmentSettings = field(default_factory=AugmentSettings)
+
+    def save(self, run_dir: Path) -> None:
+        (Path(run_dir) / SETTINGS_FILE).write_text(json.dumps(asdict(self), indent=2) + "\n")
+
+    @classmethod
+    def read(cls, run_dir: Path) -> TrainSettings:
+        """The settings a run was trained with (its ``settings.json``)."""
+        raw = json.loads((Path(run_dir) / SETTINGS_FILE).read_text())
+        raw["augment"] = AugmentSettings(**{k: tuple(v) if isinstance(v, list) else v
+                                            for k, v in raw["augment"].items()})
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in raw.items() if k in known})
+
+
+def add_arguments(parser: argparse.ArgumentParser, default_data: Path) -> None:
+    """The ``train`` command's options: one per tunable setting, with its default."""
+    parser.add_argument("--data", default=str(default_data), help="folder with train/{NORMAL,PNEUMONIA}")
+    parser.add_argument("--out", required=True, help="output folder for the model and the run's records")
+    defaults = TrainSettings(data="", out="")
+    for name in TUNABLE:
+        value = getattr(defaults, name)
+        parser.add_argument("--" + name.replace("_", "-"), type=type(value), default=value,
+                            help=f"default {value}")
+    parser.add_argument("--version", default="", help="model version string (default: the out folder's name)")
+
+
+def from_arguments(args: argparse.Namespace) -> TrainSettings:
+    chosen = {name: getattr(args, name) for name in ("data", "out", "version", *TUNABLE)}
+    chosen["version"] = chosen["version"] or Path(chosen["out"]).name
+    return TrainSettings(**chosen)

@@ -1,0 +1,108 @@
+"""The loader: every ordinary format of one real X-ray gives the same pixels and prediction."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from dicom_factory import make_dicom
+from PIL import Image
+
+from pneumo_core import UnreadableImageError, load_image, sniff_format
+
+
+def encode_raster(u8: np.ndarray, fmt: str) -> bytes:
+    buf = io.BytesIO()
+    if fmt == "PNG16":
+        Image.fromarray(u8.astype(np.uint16) * 257).save(buf, format="PNG")
+    else:
+        Image.fromarray(u8).save(buf, format=fmt, **({"quality": 100} if fmt == "JPEG" else {}))
+    return buf.getvalue()
+
+
+FORMATS = [
+    ("PNG", lambda u8: encode_raster(u8, "PNG"), "PNG", 8),
+    ("PNG16", lambda u8: encode_raster(u8, "PNG16"), "PNG", 16),
+    ("DICOM mono2 8-bit", lambda u8: make_dicom(u8, 8), "DICOM", 8),
+    ("DICOM mono2 16-bit", lambda u8: make_dicom(u8, 16), "DICOM", 16),
+    ("DICOM mono1 8-bit", lambda u8: make_dicom(u8, 8, "MONOCHROME1"), "DICOM", 8),
+    ("DICOM mono1 16-bit", lambda u8: make_dicom(u8, 16, "MONOCHROME1"), "DICOM", 16),
+    ("DICOM without preamble", lambda u8: make_dicom(u8, 8, preamble=False), "DICOM", 8),
+]
+
+
+@pytest.mark.parametrize("name,encode,fmt,bits", FORMATS, ids=[f[0] for f in FORMATS])
+def test_lossless_formats_give_the_same_pixels(chest_u8, name, encode, fmt, bits):
+    loaded = load_image(encode(chest_u8))
+    assert loaded.info.format == fmt
+    assert loaded.info.bits == bits
+    assert (loaded.info.height, loaded.info.width) == chest_u8.shape
+    assert loaded.pixels.dtype == np.float32 and 0.0 <= loaded.pixels.min() <= loaded.pixels.max() <= 1.0
+    np.testing.assert_allclose(loaded.pixels, chest_u8 / 255.0, atol=1e-6)
+
+
+def test_jpeg_loads_close_to_the_original(chest_u8):
+    loaded = load_image(encode_raster(chest_u8, "JPEG"))
+    assert loaded.info.format == "JPEG"
+    assert np.abs(loaded.pixels - chest_u8 / 255.0).mean() < 0.01
+
+
+def test_same_image_same_prediction_in_every_format(chest_u8, predictor):
+    reference = predictor.predict(chest_u8 / 255.0).probability
+    for name, encode, _, _ in FORMATS:
+        assert predictor.predict(encode(chest_u8)).probability == pytest.approx(reference, abs=1e-5), name
+    assert predictor.predict(encode_raster(chest_u8, "JPEG")).probability == pytest.approx(reference, abs=0.02)
+
+
+def test_dicom_facts_are_non_identifying(chest_u8):
+    loaded = load_image(make_dicom(chest_u8, 16, patient_name="Doe^Jane"))
+    assert loaded.info.modality == "DX" and loaded.info.body_part == "CHEST"
+    assert "Doe" not in repr(loaded.info) and "ID-12345" not in repr(loaded.info)
+
+
+def test_real_dicom_samples_load(dicom_dir):
+    for path in sorted(dicom_dir.glob("*.dcm")):
+        loaded = load_image(path.read_bytes())
+        assert loaded.info.format == "DICOM"
+        assert loaded.pixels.ndim == 2 and loaded.pixels.max() > loaded.pixels.min()
+
+
+def test_path_and_file_object_sources(fullres_dir):
+    path = next((fullres_dir / "NORMAL").glob("*.jpeg"))
+    from_path = load_image(path)
+    with open(path, "rb") as fh:
+        from_file = load_image(fh)
+    np.testing.assert_array_equal(from_path.pixels, from_file.pixels)
+    assert from_path.info.width > 1000  # full resolution
+
+
+@pytest.mark.parametrize("data,message", [
+    (b"", "empty"),
+    (b"hello, this is a text file and not an X-ray" * 10, "not a JPEG, PNG or DICOM"),
+    (b"\xff\xd8\xff\xe0" + b"\x00" * 64, "damaged"),
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "damaged"),
+    (b"\x00" * 128 + b"DICM" + b"\x00" * 16, "DICOM"),
+])
+def test_unreadable_input_raises_a_clear_error(data, message):
+    with pytest.raises(UnreadableImageError, match=message):
+        load_image(data)
+
+
+def test_colour_dicom_is_rejected(chest_u8):
+    with pytest.raises(UnreadableImageError, match="MONOCHROME"):
+        load_image(make_dicom(chest_u8[:64, :64], samples_per_pixel=3))
+
+
+def test_truncated_jpeg_is_rejected(chest_u8):
+    data = encode_raster(chest_u8, "JPEG")
+    with pytest.raises(UnreadableImageError):
+        load_image(data[: len(data) // 3])
+
+
+@pytest.mark.parametrize("head,expected", [
+    (b"\xff\xd8\xff\xdb", "JPEG"), (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\x00" * 128 + b"DICM", "DICOM"), (b"GIF89a", None),
+])
+def test_sniff_format(head, expected):
+    assert sniff_format(head) == expected

@@ -1,0 +1,74 @@
+"""Image maths before the model: views (zoom/rotation about the centre) and the model's inputs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pneumo_core.imaging.preprocess import IDENTITY_VIEW, apply_view, downscale, model_input, model_inputs, undo_view
+
+
+def _smooth(size: int = 64) -> np.ndarray:
+    yy, xx = np.mgrid[0:size, 0:size] / size
+    return (0.5 + 0.4 * np.sin(3 * xx) * np.cos(2 * yy)).astype(np.float32)
+
+
+def test_identity_view_changes_nothing():
+    image = _smooth()
+    assert apply_view(image, IDENTITY_VIEW) is image
+    assert undo_view(image, IDENTITY_VIEW) is image
+
+
+def test_zoom_out_leaves_a_black_border_and_keeps_the_centre():
+    image = np.full((100, 100), 200, np.uint8)
+    out = apply_view(image, (0.0, 0.8))
+    assert out.shape == image.shape and out.dtype == np.uint8
+    assert out[0, 0] == 0 and out[50, 50] == 200
+    assert out[:8].max() == 0 and out[12:88, 12:88].min() == 200
+
+
+@pytest.mark.parametrize("view", [(0.0, 0.93), (6.0, 1.0), (-6.0, 1.0), (5.0, 1.08)])
+def test_undo_view_puts_a_map_back_where_it_came_from(view):
+    image = _smooth()
+    back = undo_view(apply_view(image, view), view)
+    inner = slice(10, 54)
+    np.testing.assert_allclose(back[inner, inner], image[inner, inner], atol=0.02)
+
+
+@pytest.mark.parametrize("image, view, message", [
+    (np.zeros((4, 4, 3), np.uint8), (0.0, 1.0), "2-D image"),
+    (np.zeros((8, 8), np.uint8), (0.0, 0.0), "scale > 0"),
+    (np.zeros((8, 8), np.uint8), (10.0, -1.0), "scale > 0"),
+])
+def test_apply_view_errors(image, view, message):
+    with pytest.raises(ValueError, match=message):
+        apply_view(image, view)
+
+
+def test_undo_view_needs_a_2d_map():
+    with pytest.raises(ValueError, match="2-D map"):
+        undo_view(np.zeros((4, 4, 1)), (0.0, 0.9))
+
+
+def test_model_inputs_stack_one_equalised_input_per_view():
+    image = _smooth(300)[:, :250]
+    x = model_inputs(image, 32, [IDENTITY_VIEW, (0.0, 0.9)])
+    assert x.shape == (2, 32, 32, 1) and x.dtype == np.float32
+    np.testing.assert_array_equal(x[0], model_input(image, 32))
+    assert x[1, 0, 0, 0] < x[1, 16, 16, 0]  # the border is black, even after equalisation
+    with pytest.raises(ValueError, match="at least one view"):
+        model_inputs(image, 32, [])
+
+
+@pytest.mark.parametrize("shape, max_side, expected", [
+    ((100, 50), 200, (100, 50)),
+    ((2000, 1000), 1024, (1024, 512)),
+    ((1000, 3000), 300, (100, 300)),
+])
+def test_downscale(shape, max_side, expected):
+    assert downscale(np.zeros(shape, np.float32), max_side).shape == expected
+
+
+def test_downscale_wants_a_gray_image():
+    with pytest.raises(ValueError, match="expected a 2-D gray image"):
+        downscale(np.zeros((4, 4, 3), np.float32))

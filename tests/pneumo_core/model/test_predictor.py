@@ -1,0 +1,75 @@
+"""Predictions: the committed model on fixed real images, and the pure decision table."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import FrozenInstanceError
+
+import numpy as np
+import pytest
+
+from pneumo_core import CONFIDENT, SECOND_OPINION, ModelBundle, ModelFileError, Predictor, decide
+
+FIXED = ["NORMAL/IM-0001-0001.jpeg", "NORMAL/IM-0003-0001.jpeg", "NORMAL/NORMAL2-IM-0007-0001.jpeg",
+         "PNEUMONIA/person100_bacteria_475.jpeg", "PNEUMONIA/person1_virus_6.jpeg",
+         "PNEUMONIA/person1_virus_7.jpeg"]
+
+
+def test_committed_model_reproduces_its_committed_report(predictor, data_dir):
+    """The shipped weights give the per-image probabilities the committed test report holds."""
+    report = json.loads(ModelBundle.default().report_path("test").read_text())
+    assert report["weights_sha256"] == predictor.meta.weights_sha256
+    expected = {r["file"]: r["probability"] for r in report["images"]}
+    preds = predictor.predict_batch([data_dir / "test" / f for f in FIXED])
+    for name, pred in zip(FIXED, preds):
+        assert pred.probability == pytest.approx(expected[name.split("/")[1]], abs=1e-4), name
+        assert pred.model_version == predictor.meta.version
+
+
+def test_batch_equals_single(predictor, data_dir):
+    paths = [data_dir / "test" / f for f in FIXED[:3]]
+    batch = predictor.predict_batch(paths)
+    assert [p.probability for p in batch] == pytest.approx([predictor.predict(p).probability for p in paths], abs=1e-5)
+
+
+def test_prediction_is_frozen(tiny_predictor):
+    pred = tiny_predictor.predict(np.full((40, 50), 0.5, dtype=np.float32))
+    with pytest.raises(FrozenInstanceError):
+        pred.label = "NORMAL"
+
+
+@pytest.mark.parametrize("prob,preset,threshold,label,band,used", [
+    (0.45, None, None, "NORMAL", SECOND_OPINION, 0.5),
+    (0.55, None, None, "PNEUMONIA", SECOND_OPINION, 0.5),
+    (0.35, "screening", None, "PNEUMONIA", CONFIDENT, 0.3),
+    (0.65, "high_specificity", None, "NORMAL", CONFIDENT, 0.7),
+    (0.58, "high_specificity", None, "NORMAL", SECOND_OPINION, 0.7),
+    (0.95, "high_specificity", None, "PNEUMONIA", CONFIDENT, 0.7),
+    (0.25, None, 0.2, "PNEUMONIA", CONFIDENT, 0.2),
+    (0.50, None, 0.5, "PNEUMONIA", SECOND_OPINION, 0.5),
+])
+def test_decide_table(tiny_predictor, prob, preset, threshold, label, band, used):
+    pred = decide(prob, tiny_predictor.meta, preset, threshold)
+    assert (pred.label, pred.band, pred.threshold) == (label, band, used)
+    assert pred.preset == (preset or ("custom" if threshold else "balanced"))
+
+
+@pytest.mark.parametrize("preset,threshold,error", [
+    ("aggressive", None, "unknown preset"), (None, 0.0, "strictly between"), (None, 1.5, "strictly between"),
+])
+def test_decide_rejects_bad_operating_points(tiny_predictor, preset, threshold, error):
+    with pytest.raises(ValueError, match=error):
+        decide(0.5, tiny_predictor.meta, preset, threshold)
+
+
+def test_tampered_weights_are_refused(tiny_model_path, tmp_path):
+    bad = tmp_path / "tiny.keras"
+    bad.write_bytes(tiny_model_path.read_bytes() + b"tampered")
+    bad.with_suffix(".json").write_text(tiny_model_path.with_suffix(".json").read_text())
+    with pytest.raises(ModelFileError, match="SHA-256"):
+        Predictor(bad)
+
+
+def test_missing_metadata_is_refused(tmp_path):
+    with pytest.raises(ModelFileError, match="metadata"):
+        Predictor(tmp_path / "none.keras")

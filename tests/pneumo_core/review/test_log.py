@@ -1,0 +1,218 @@
+"""The review log on SQLite and on PostgreSQL (``PNEUMO_TEST_POSTGRES_URL``; required in CI)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import uuid
+
+import numpy as np
+import pytest
+from sqlalchemy import create_engine, text
+
+from pneumo_core import Prediction
+from pneumo_core.config import REPO_ROOT
+from pneumo_core.imaging.deidentify import case_id_of
+from pneumo_core.review.db import current_revision, make_engine
+from pneumo_core.review.log import ReviewLog
+from pneumo_core.review.records import DOCTOR_LABELS
+
+PG_ENV = "PNEUMO_TEST_POSTGRES_URL"
+
+
+def _fresh_postgres(base_url: str) -> str:
+    """A new empty database on the test server, so every test starts clean."""
+    name = "pneumo_test_" + uuid.uuid4().hex[:10]
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base_url.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'log.sqlite3'}"
+    base = os.environ.get(PG_ENV)
+    if not base:
+        if os.environ.get("CI"):
+            pytest.fail(f"{PG_ENV} is not set: CI must run the review-log tests on PostgreSQL")
+        pytest.skip(f"set {PG_ENV} to run on PostgreSQL")
+    return _fresh_postgres(base)
+
+
+def pred(prob=0.8, label="PNEUMONIA", band="confident") -> Prediction:
+    return Prediction(label=label, probability=prob, threshold=0.5, preset="balanced", band=band, model_version="v-test")
+
+
+def image(seed=0) -> np.ndarray:
+    return np.random.default_rng(seed).uniform(0, 1, (64, 80)).astype(np.float32)
+
+
+def test_record_and_fold_events(db_url):
+    log = ReviewLog(db_url)
+    case = log.record_reading(image(), pred(), "abc", "NORMAL", "Dr A", note="faint opacity?")
+    assert (case.agreement, case.status, case.flagged) == ("disagree", "open", True)
+    assert case.case_id == case_id_of(image()) and not case.has_image
+    log.add_event(case.reading_id, "Dr B", "comment", comment="looked again")
+    later = log.add_event(case.reading_id, "Dr B", "re-read", doctor_label="PNEUMONIA")
+    assert (later.doctor_label, later.agreement) == ("PNEUMONIA", "agree")
+    done = log.add_event(case.reading_id, "Dr B", "reviewed", comment="ok")
+    assert done.status == "reviewed"
+    assert [e.kind for e in done.history] == ["comment", "re-read", "reviewed"]
+    original = log.case(case.reading_id)
+    assert original.note == "faint opacity?" and original.reader == "Dr A"  # never overwritten
+
+
+def test_worklist_filters_and_csv(db_url):
+    log = ReviewLog(db_url)
+    agree = log.record_reading(image(1), pred(), "abc", "PNEUMONIA", "Dr A")
+    unsure = log.record_reading(image(2), pred(), "abc", "UNSURE", "Dr A")
+    uncertain = log.record_reading(image(3), pred(0.4, "NORMAL", "second opinion"), "abc", "NORMAL", "Dr A")
+    assert {c.reading_id for c in log.worklist()} == {unsure.reading_id, uncertain.reading_id}
+    log.add_event(unsure.reading_id, "Dr C", "reviewed")
+    assert [c.reading_id for c in log.worklist(status="open")] == [uncertain.reading_id]
+    future = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    assert log.cases(since=future) == [] and len(log.cases(until=future)) == 3
+    assert log.cases(preset="screening") == []
+    exported = log.export_csv()
+    assert exported.splitlines()[0].startswith("reading_id,case_id")
+    assert len(exported.strip().splitlines()) == 4 and "Dr C reviewed" in exported
+    assert agree.reading_id in [c.reading_id for c in log.cases()]
+
+
+@pytest.mark.parametrize("call,error", [
+    (lambda log, rid: log.add_event(rid, "Dr B", "delete"), "event kind"),
+    (lambda log, rid: log.add_event(rid, "Dr B", "re-read", doctor_label="MAYBE"), "reading in"),
+    (lambda log, rid: log.add_event(rid, "Dr B", "comment", doctor_label="NORMAL"), "only a re-read"),
+    (lambda log, rid: log.add_event(rid, " ", "comment"), "who"),
+    (lambda log, rid: log.record_reading(image(), pred(), "abc", "MAYBE", "Dr A"), "reading in"),
+    (lambda log, rid: log.record_reading(image(), pred(), "abc", "NORMAL", ""), "reader"),
+])
+def test_bad_actions_are_refused_and_change_nothing(tmp_path, call, error):
+    log = ReviewLog(f"sqlite:///{tmp_path / 'log.sqlite3'}")
+    rid = log.record_reading(image(), pred(), "abc", "NORMAL", "Dr A").reading_id
+    with pytest.raises(ValueError, match=error):
+        call(log, rid)
+    assert len(log.cases()) == 1 and log.case(rid).history == ()
+
+
+def test_kept_image_is_a_small_png(tmp_path):
+    log = ReviewLog(f"sqlite:///{tmp_path / 'log.sqlite3'}")
+    big = np.random.default_rng(0).uniform(0, 1, (1500, 1200)).astype(np.float32)
+    case = log.record_reading(big, pred(), "abc", "NORMAL", "Dr A", keep_image=True)
+    png = log.image(case.reading_id)
+    assert case.has_image and png.startswith(b"\x89PNG") and b"tEXt" not in png
+    import cv2
+    assert max(cv2.imdecode(np.frombuffer(png, np.uint8), 0).shape) == 512
+
+
+def test_eight_threads_of_200_readings(db_url):
+    log = ReviewLog(db_url)
+    errors = []
+
+    def writer(t):
+        try:
+            for i in range(200):
+                log.record_reading(image(t), pred(prob=i / 200), "abc", DOCTOR_LABELS[i % 3], f"thread-{t}",
+                                   note=f"t{t}-n{i}")
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(t,)) for t in range(8)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert errors == []
+    cases = log.cases()
+    assert len(cases) == 1600
+    assert {c.note for c in cases} == {f"t{t}-n{i}" for t in range(8) for i in range(200)}
+    assert all(c.note == f"t{c.reader.split('-')[1]}-n{round(c.probability * 200)}" for c in cases)
+
+
+def test_sigkill_mid_transaction_leaves_whole_records(tmp_path):
+    url = f"sqlite:///{tmp_path / 'log.sqlite3'}"
+    ReviewLog(url)  # create and migrate
+    script = textwrap.dedent(f"""
+        import numpy as np, sys
+        from sqlalchemy import insert
+        from pneumo_core.review.log import ReviewLog
+        from pneumo_core.review.schema import events
+        from pneumo_core import Prediction
+        log = ReviewLog({url!r})
+        p = Prediction("PNEUMONIA", 0.9, 0.5, "balanced", "confident", "v")
+        i = 0
+        while True:
+            case = log.record_reading(np.full((8, 8), 0.5, np.float32), p, "abc", "NORMAL", "Dr K", note="n" * 5000)
+            with log.engine.begin() as conn:  # a slow multi-statement transaction, killed part-way
+                for k in range(50):
+                    conn.execute(insert(events).values(reading_id=case.reading_id, created_at=case.created_at,
+                                 who="Dr K", kind="comment", comment=str(k), reviewed=False))
+            i += 1
+            if i == 5:
+                sys.stdout.write("ready\\n"); sys.stdout.flush()
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                            cwd=REPO_ROOT)
+    assert proc.stdout.readline().strip() == "ready"
+    time.sleep(0.3)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    conn = sqlite3.connect(tmp_path / "log.sqlite3")
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    cases = ReviewLog(url).cases()
+    assert len(cases) >= 5
+    assert all(c.note == "n" * 5000 and len(c.history) in (0, 50) for c in cases)
+    assert sum(len(c.history) == 50 for c in cases) >= 5
+
+
+def test_migration_from_the_first_schema(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    old = make_engine(url, revision="0001")
+    assert current_revision(old) == "0001"
+    with old.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO readings (case_id, created_at, model_version, weights_sha256, probability, preset, threshold,"
+            " model_label, band, doctor_label, note, agreement, reader) VALUES ('c1', '2026-01-02 03:04:05',"
+            " 'v0', 'abc', 0.7, 'balanced', 0.5, 'PNEUMONIA', 'confident', 'NORMAL', 'old note', 'disagree', 'Dr Old')"))
+    old.dispose()
+    log = ReviewLog(url)
+    assert current_revision(log.engine) == "0002"
+    (case,) = log.cases()
+    assert (case.note, case.reader, case.has_image) == ("old note", "Dr Old", False)
+    log.add_event(case.reading_id, "Dr New", "reviewed")
+    assert log.case(case.reading_id).status == "reviewed"
+
+
+def test_no_patient_data_in_database_or_logs(tmp_path, caplog, tiny_predictor, chest_u8):
+    """A DICOM with known patient tags is read, predicted and saved (with an image copy)."""
+    import logging
+
+    from dicom_factory import make_dicom
+
+    from pneumo_core import load_image
+
+    secrets = ("Zyxwvut^Qwerty", "PID-99887766", "19870605")
+    data = make_dicom(chest_u8, 16, patient_name=secrets[0], patient_id=secrets[1], birth_date=secrets[2])
+    assert all(s.encode() in data for s in secrets)
+    caplog.set_level(logging.DEBUG)
+    loaded = load_image(data)
+    prediction = tiny_predictor.predict(loaded)
+    log = ReviewLog(f"sqlite:///{tmp_path / 'log.sqlite3'}")
+    case = log.record_reading(loaded.pixels, prediction, tiny_predictor.meta.weights_sha256, "NORMAL", "Dr A",
+                              keep_image=True)
+    exported = log.export_csv()
+    log.engine.dispose()
+    stored = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
+    for secret in secrets:
+        assert secret.encode() not in stored
+        assert secret not in caplog.text and secret not in exported and secret not in repr(case)
+        assert secret not in repr(loaded.info)

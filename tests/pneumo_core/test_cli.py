@@ -1,0 +1,70 @@
+"""The one command line: help for every command, usage messages (never tracebacks) for bad
+arguments, and ``predict`` on a folder with a bad file in it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from pneumo_core.cli import main
+from pneumo_core.config import REPO_ROOT
+
+COMMANDS = ("predict", "evaluate", "train", "ensemble", "calibrate")
+
+
+def test_help_lists_every_command(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert all(command in out for command in COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_of_each_command(command, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--help"])
+    assert exit_.value.code == 0
+    assert f"usage: python -m pneumo_core {command}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, message", [
+    ([], "the following arguments are required: COMMAND"),
+    (["diagnose"], "invalid choice: 'diagnose'"),
+    (["predict", "x.png", "--threshold", "1.5"], "expected a threshold strictly between 0 and 1; got 1.5"),
+    (["predict", "x.png", "--threshold", "high"], "expected a number strictly between 0 and 1; got 'high'"),
+    (["predict", "x.png", "--preset", "aggressive"], "unknown preset 'aggressive'"),
+    (["predict", "x.png", "--preset", "balanced", "--threshold", "0.3"], "not allowed with argument"),
+    (["predict"], "the following arguments are required: paths"),
+    (["calibrate", "m.keras", "--views", "0:0"], "expected a view's scale > 0"),
+    (["evaluate", "--split", "validation"], "invalid choice: 'validation'"),
+    (["train", "--epochs", "many", "--out", "x"], "invalid int value: 'many'"),
+])
+def test_bad_arguments_get_a_usage_message(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "usage:" in err and message in err and "Traceback" not in err
+
+
+def test_a_missing_model_is_a_message_not_a_traceback(tmp_path, capsys):
+    assert main(["predict", str(tmp_path), "--model", str(tmp_path / "none.keras")]) == 2
+    err = capsys.readouterr().err
+    assert "expected a metadata file" in err and "Traceback" not in err
+
+
+def test_predict_walks_a_folder(fullres_dir, tmp_path):
+    (tmp_path / "notes.txt").write_text("not an image")
+    out = subprocess.run([sys.executable, "-m", "pneumo_core", "predict", str(fullres_dir / "NORMAL"),
+                          str(tmp_path / "notes.txt"), "--csv", "--preset", "screening"],
+                         capture_output=True, text=True, timeout=300, cwd=REPO_ROOT)
+    rows = [line.split(",") for line in out.stdout.strip().splitlines()]
+    assert rows[0][:3] == ["file", "probability_pneumonia", "label"]
+    images = [r for r in rows[1:] if r[0].endswith(".jpeg")]
+    assert len(images) == len(list((fullres_dir / "NORMAL").glob("*.jpeg")))
+    assert all(0.0 <= float(r[1]) <= 1.0 and r[2] in ("NORMAL", "PNEUMONIA") and r[4] == "screening" for r in images)
+    assert any("not a JPEG, PNG or DICOM" in line for line in out.stdout.splitlines())
+    assert out.returncode == 1  # one file failed, the others were still read

@@ -1,0 +1,38 @@
+"""Every key the app keeps in ``st.session_state``, named once. A session's state belongs to one
+user only; nothing here is shared between sessions."""
+
+# Kept across pages (the sidebar): ``widgets.persist`` copies each to a widget key ``_NAME``.
+PRESET = "op_preset"
+THRESHOLD = "op_threshold"
+HEATMAP_METHOD = "heatmap_method"
+HEATMAP_OPACITY = "heatmap_opacity"
+HEATMAP_COLORMAP = "heatmap_colormap"
+READER = "reader_name"
+
+HEATMAPS = "heatmap_cache"  # (key tuple) -> map, at most widgets.MAX_HEATMAPS
+
+# Read X-rays
+UPLOADS = "read_uploads"  # the file uploader
+READ_IMAGES = "read_images"  # upload file id -> ReadImage
+SAVED_READINGS = "read_saved"  # upload digest -> the Case saved from it in this session
+READ_TABLE = "read_table"  # the batch table (its open row: READ_TABLE + OPEN_SUFFIX)
+
+# Review
+WL_STATUS = "wl_status"
+WL_SCOPE = "wl_scope"
+WL_PRESET = "wl_preset"
+WL_DATES = "wl_dates"
+WL_TABLE = "wl_table"
+WL_SAVED = "wl_saved"  # (reading id, message) of the review action just saved
+MISTAKE_KIND = "mistake_kind"
+MISTAKE_TABLE = "mistakes"  # + "-" + kind
+
+# Model performance
+PERF_PRESET = "perf_preset"
+PERF_THRESHOLD = "perf_threshold"
+
+OPEN_SUFFIX = "__open"  # a selectable table's open row id lives at its key + this
+
+
+def open_row_key(table_key: str) -> str:
+    return table_key + OPEN_SUFFIX
