@@ -47,15 +47,15 @@ class Predictor:
                  verify: bool = True):
         """``bundle``: the model (default: the one the app serves). ``meta``: metadata to use instead
         of the bundle's file (e.g. other views being tried); it must describe the same weights."""
-        import keras
-
         self.bundle = bundle if isinstance(bundle, ModelBundle) else (
             ModelBundle.default() if bundle is None else ModelBundle(bundle))
-        self.meta = meta or self.bundle.read_metadata()
+        self.meta = meta or self.bundle.meta
         if verify:
             self.bundle.verify_weights(self.meta)
         elif not self.bundle.weights.is_file():
             raise ModelFileError(f"expected model weights at {self.bundle.weights}; none found")
+        import keras  # only now: a missing or damaged model file is reported without loading TensorFlow
+
         self.model = keras.models.load_model(self.bundle.weights, compile=False)
         expected = (None, self.meta.input_size, self.meta.input_size, 1)
         if tuple(self.model.input_shape) != expected:
