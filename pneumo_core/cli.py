@@ -60,8 +60,11 @@ def run_predict(args: argparse.Namespace) -> int:
     for path in _walk(args.paths):
         try:
             pred = predictor.predict(path, preset=args.preset, threshold=args.threshold)
-        except PneumoError as exc:
+        except Exception as exc:  # noqa: BLE001 -- one bad file never stops the others
             failed += 1
+            if not isinstance(exc, PneumoError):
+                log.warning("unexpected %s while reading a file", type(exc).__name__)
+                exc = f"this file could not be read ({type(exc).__name__})"
             if writer:
                 writer.writerow([str(path), "", "", "", "", "", str(exc)])
             else:

@@ -11,15 +11,12 @@ part and view): never names, ids, dates or the file name.
 
 from __future__ import annotations
 
-import io
 import logging
 from pathlib import Path
 
-import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
-
 from ..errors import UnreadableImageError
-from .types import MAX_FILE_BYTES, MAX_PIXELS, ImageInfo, LoadedImage, Source
+from .raster import load_raster
+from .types import MAX_FILE_BYTES, LoadedImage, Source
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +66,25 @@ def load_image(source: Source) -> LoadedImage:
     """Load a JPEG, PNG or DICOM chest X-ray as a gray image in [0, 1].
 
     Raises:
-        UnreadableImageError: the content is not a readable JPEG, PNG or DICOM image.
+        UnreadableImageError: the content is not a readable JPEG, PNG or DICOM image. No other
+            exception comes out for any content: a decoder's own error becomes this one.
+        TypeError: ``source`` is not bytes, a path or a binary file (a programming error).
     """
     data = read_bytes(source)
+    try:
+        return _decode(data)
+    except UnreadableImageError:
+        raise
+    except Exception as exc:  # noqa: BLE001 -- any decoder failure on hostile content is the file's fault
+        log.warning("unexpected %s while decoding an image", type(exc).__name__)
+        raise UnreadableImageError(f"this file could not be decoded ({type(exc).__name__}); expected a JPEG, PNG "
+                                   "or DICOM chest X-ray. It may be damaged: export or copy it again.") from exc
+
+
+def _decode(data: bytes) -> LoadedImage:
     kind = sniff_format(data)
     if kind in ("JPEG", "PNG"):
-        return _load_raster(data, kind)
+        return load_raster(data, kind)
     from .dicom import load_dicom, looks_like_dicom  # pydicom is imported lazily
 
     if kind == "DICOM" or looks_like_dicom(data):
@@ -83,40 +93,3 @@ def load_image(source: Source) -> LoadedImage:
         "this file is not a JPEG, PNG or DICOM image (its first bytes match none of them). "
         "Upload the X-ray as JPEG, PNG or DICOM."
     )
-
-
-def _load_raster(data: bytes, kind: str) -> LoadedImage:
-    try:
-        with Image.open(io.BytesIO(data)) as img:
-            if img.width * img.height > MAX_PIXELS:
-                raise UnreadableImageError(
-                    f"the image is {img.width}x{img.height} pixels; expected at most "
-                    f"{MAX_PIXELS / 1e6:.0f} million pixels"
-                )
-            img = ImageOps.exif_transpose(img)
-            pixels, bits = _raster_to_gray(img)
-    except UnreadableImageError:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise UnreadableImageError(
-            f"the {kind} file is damaged or truncated and cannot be decoded ({exc.__class__.__name__})"
-        ) from exc
-    height, width = pixels.shape
-    return LoadedImage(pixels, ImageInfo(format=kind, width=width, height=height, bits=bits))
-
-
-def _raster_to_gray(img: Image.Image) -> tuple[np.ndarray, int]:
-    """PIL image -> ((H, W) float32 in [0, 1], bits per sample)."""
-    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
-        arr = np.asarray(img, dtype=np.float64)
-        full = 65535.0 if arr.max(initial=0) <= 65535 else float(arr.max())
-        return np.clip(arr / full, 0.0, 1.0).astype(np.float32), 16
-    if img.mode == "F":
-        arr = np.asarray(img, dtype=np.float64)
-        lo, hi = float(arr.min()), float(arr.max())
-        return ((arr - lo) / (hi - lo or 1.0)).astype(np.float32), 32
-    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
-        background = Image.new("RGBA", img.size, (0, 0, 0, 255))
-        img = Image.alpha_composite(background, img.convert("RGBA"))
-    gray = img.convert("L")
-    return np.asarray(gray, dtype=np.float32) / 255.0, 8

@@ -1,0 +1,122 @@
+"""JPEG and PNG decoding, with the memory a file may cost bounded before anything is decoded.
+
+- The header is read first: more than ``MAX_PIXELS`` pixels, or more than ``MAX_DECODED_BYTES`` of
+  decoded samples (width x height x bands x bytes), is refused before decoding ("too large").
+- A JPEG larger than ``DRAFT_ABOVE`` pixels on its long side is decoded at a reduced scale by the
+  JPEG decoder itself (1/2, 1/4 or 1/8, keeping the long side at least ``DRAFT_TO``): the model sees
+  224 pixels and the app shows at most 1,024, so nothing it uses is lost.
+- A 16-bit PNG is scaled by the bit depth the image really uses: its ``sBIT`` chunk when it has one,
+  else the smallest of 8, 10, 12, 14 or 16 bits that holds its largest value (a 12-bit image stored
+  in 16 bits keeps its 4,096 grey levels instead of 17).
+- A baseline JPEG cut short decodes as grey to the bottom; such a file is refused as damaged.
+- Transparent images are composited on black; colour is converted to grey (ITU-R 601 luma).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import struct
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from ..errors import UnreadableImageError
+from .types import MAX_DECODED_BYTES, MAX_PIXELS, ImageInfo, LoadedImage
+
+DRAFT_ABOVE = 4096
+DRAFT_TO = 2048
+_BYTES_PER_BAND = {"1": 1, "L": 1, "P": 1, "RGB": 1, "RGBA": 1, "LA": 1, "PA": 1, "CMYK": 1, "YCbCr": 1,
+                   "I;16": 2, "I;16B": 2, "I;16L": 2, "I": 4, "F": 4}
+_GREY_FILL = 128  # what libjpeg writes where a baseline JPEG's data ran out
+_MIN_GREY_ROWS = 16  # two 8-pixel block rows
+
+
+def too_large(width: int, height: int, what: str = "image") -> str:
+    return (f"the {what} is {width}x{height} pixels; expected at most {MAX_PIXELS / 1e6:.0f} million pixels. "
+            "Export a smaller copy of the X-ray (a plain radiograph needs no more).")
+
+
+def check_size(width: int, height: int, bands: int, bytes_per_band: int, what: str = "image") -> None:
+    """Refuse, before decoding, an image whose pixels or decoded samples exceed the limits."""
+    if width < 1 or height < 1:
+        raise UnreadableImageError(f"the {what} says it is {width}x{height} pixels; expected a real image size")
+    if width * height > MAX_PIXELS:
+        raise UnreadableImageError(too_large(width, height, what))
+    decoded = width * height * bands * bytes_per_band
+    if decoded > MAX_DECODED_BYTES:
+        raise UnreadableImageError(f"the {what} would take {decoded / 2**20:.0f} MB to decode; expected at most "
+                                   f"{MAX_DECODED_BYTES / 2**20:.0f} MB. Export it as a single grey image.")
+
+
+def load_raster(data: bytes, kind: str) -> LoadedImage:
+    """A JPEG or PNG as a gray image in [0, 1]; ``UnreadableImageError`` with the reason otherwise."""
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            check_size(img.width, img.height, len(img.getbands()), _BYTES_PER_BAND.get(img.mode, 4), kind)
+            width, height = img.size
+            if kind == "JPEG" and max(img.size) > DRAFT_ABOVE:
+                scale = DRAFT_TO / max(img.size)
+                img.draft(img.mode, (math.ceil(img.width * scale), math.ceil(img.height * scale)))
+            img.load()
+            img = ImageOps.exif_transpose(img)
+            pixels, bits = _to_gray(img, _png_significant_bits(data) if kind == "PNG" else None)
+            if kind == "JPEG":
+                _check_not_cut_short(img)
+    except UnreadableImageError:
+        raise
+    except Image.DecompressionBombError as exc:
+        raise UnreadableImageError(f"the {kind} image has far more pixels than an X-ray; expected at most "
+                                   f"{MAX_PIXELS / 1e6:.0f} million pixels") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error, MemoryError) as exc:
+        raise UnreadableImageError(
+            f"the {kind} file is damaged or incomplete and cannot be decoded ({exc.__class__.__name__})") from exc
+    if not np.isfinite(pixels).all():
+        raise UnreadableImageError(f"the {kind} file holds pixel values that are not numbers; expected an X-ray")
+    if pixels.shape != (height, width) and pixels.shape != (width, height):
+        width, height = pixels.shape[1], pixels.shape[0]  # decoded at a reduced scale
+    return LoadedImage(pixels, ImageInfo(format=kind, width=width, height=height, bits=bits))
+
+
+def _to_gray(img: Image.Image, significant_bits: int | None) -> tuple[np.ndarray, int]:
+    """PIL image -> ((H, W) float32 in [0, 1], bits per sample)."""
+    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
+        arr = np.asarray(img, dtype=np.float32)
+        top = float(arr.max(initial=0.0))
+        bits = significant_bits or next((b for b in (8, 10, 12, 14, 16) if top <= 2 ** b - 1), 16)
+        full = max(float(2 ** bits - 1), top)
+        return np.clip(arr / full, 0.0, 1.0).astype(np.float32), bits
+    if img.mode == "F":
+        arr = np.asarray(img, dtype=np.float32)
+        lo, hi = float(np.nanmin(arr)), float(np.nanmax(arr))
+        return ((arr - lo) / (hi - lo or 1.0)).astype(np.float32), 32
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        background = Image.new("RGBA", img.size, (0, 0, 0, 255))
+        img = Image.alpha_composite(background, img.convert("RGBA"))
+    gray = img.convert("L")
+    return np.asarray(gray, dtype=np.float32) / 255.0, 8
+
+
+def _check_not_cut_short(img: Image.Image) -> None:
+    """A baseline JPEG whose data ended early is grey (exactly 128) from there to the bottom."""
+    gray = np.asarray(img.convert("L"))
+    rows = (gray == _GREY_FILL).all(axis=1)
+    trailing = len(rows) - int(np.flatnonzero(~rows)[-1]) - 1 if (~rows).any() else len(rows)
+    if trailing >= max(_MIN_GREY_ROWS, 0.02 * len(rows)):
+        raise UnreadableImageError(
+            f"the JPEG file is incomplete: its image data ends early and the bottom {trailing} rows are blank grey. "
+            "Export or copy the X-ray again.")
+
+
+def _png_significant_bits(data: bytes) -> int | None:
+    """The grey channel's significant bits from a PNG's ``sBIT`` chunk (before the image data), or None."""
+    pos = 8
+    while pos + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind == b"IDAT" or length > len(data):
+            return None
+        if kind == b"sBIT" and length >= 1:
+            bits = data[pos + 8]
+            return bits if 1 <= bits <= 16 else None
+        pos += 12 + length
+    return None
