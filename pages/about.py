@@ -29,6 +29,9 @@ def page() -> None:
     with st.container(border=True):
         # the card's headings, two levels down so they sit under this page's title
         st.markdown(re.sub(r"^(#+) ", lambda m: "#" * min(len(m.group(1)) + 2, 6) + " ", bundle.card(), flags=re.M))
+    st.subheader("What pneumo will not read")
+    st.markdown(texts.GATE_SUMMARY)
+    st.info(texts.GATE_LIMITS, icon=":material/info:")
     st.subheader("Data and licence")
     st.markdown(f"Trained and evaluated on the pediatric chest X-ray set of Kermany et al. (Guangzhou Women and "
                 f"Children's Medical Center), licensed CC BY 4.0. Cite: {texts.DATA_CITATION}")

@@ -69,11 +69,13 @@ def summary_table(results: list[ReadImage], preds: dict) -> int | None:
     rows = []
     for r in results:
         p = preds.get(r.digest)
+        shown = p is not None and p.assessment.labelled  # a refused image gets no probability or label
         rows.append({
             "File": r.name,
-            PROBABILITY_TITLE: None if p is None else p.probability,
-            "Model": "—" if p is None else p.label,
-            "Flag": ("Could not read" if not r.ok else texts.SECOND_OPINION_FLAG if p.needs_second_opinion else ""),
+            "Status": texts.GATE_TITLES[p.status if p else "unreadable"],
+            PROBABILITY_TITLE: p.probability if shown else None,
+            "Model": p.label if shown else "—",
+            "Flag": (texts.SECOND_OPINION_FLAG if shown and p.needs_second_opinion else ""),
             "Your reading": texts.DOCTOR_LABEL_TITLES[saved[r.digest].doctor_label] if r.digest in saved else "",
         })
     st.caption("Click a column header to sort; tick a row to open its full view.")
@@ -126,11 +128,19 @@ def full_view(predictor, r: ReadImage, pred, method, opacity, colormap, reader) 
     if not r.ok:
         st.error(f"**{r.name}** could not be read: {r.error}")
         return
-    left, middle, right = st.columns([2, 2, 1.6], gap="medium")
+    refused = not pred.assessment.labelled
+    columns = st.columns([2, 3.6] if refused else [2, 2, 1.6], gap="medium")
+    left, right, middle = columns[0], columns[-1], columns[1]
     left.image(r.display, clamp=True, width="stretch",
                caption=f"{r.name} · {r.info.format}, {r.info.width}×{r.info.height}"
                        + (f", {r.info.modality}" if r.info.modality else ""))
+    if refused:  # no probability, label, heatmap, reading form or PDF
+        right.error(f"**{texts.REFUSED_HEADLINE}.** {pred.assessment.reason} {texts.REFUSED_ADVICE}",
+                    icon=":material/block:")
+        return
     with right:
+        if pred.assessment.reasons:
+            st.warning(f"**{texts.CAUTION_HEADLINE}:** {pred.assessment.reason}", icon=":material/warning:")
         prediction_ui(pred)
         reading_form(r, pred, reader, meta.weights_sha256)  # before the slow heatmap: typing can start at once
         report_slot = st.empty()
@@ -167,7 +177,7 @@ def page() -> None:
         return
     predictor = get_predictor()
     results = read_new(predictor, uploads)
-    preds = {r.digest: decide(r.probability, meta, preset, threshold) for r in results if r.ok}
+    preds = {r.digest: decide(r.probability, meta, preset, threshold, r.prepared.assessment) for r in results if r.ok}
     if len(results) == 1:
         full_view(predictor, results[0], preds.get(results[0].digest), method, opacity, colormap, reader)
         return

@@ -40,7 +40,7 @@ def worklist_filters(meta) -> dict:
     c1, c2, c3, c4 = st.columns([1, 1, 1, 1.4])
     status = c1.selectbox("Status", list(texts.STATUS_TITLES), format_func=texts.STATUS_TITLES.get, key=state.WL_STATUS)
     scope = c2.selectbox("Cases", ["flagged", "all"], key=state.WL_SCOPE,
-                         format_func={"flagged": "Flagged (disagree, unsure, second opinion)",
+                         format_func={"flagged": "Flagged (disagree, unsure, second opinion, caution)",
                                       "all": "Every reading"}.get)
     preset = c3.selectbox("Preset", ["any"] + list(meta.presets) + [CUSTOM], key=state.WL_PRESET,
                           format_func=lambda n: "Any" if n == "any" else texts.preset_title(n))
@@ -82,6 +82,9 @@ def case_detail(case, who: str) -> None:
                     f"({texts.preset_title(case.preset)}, threshold {case.threshold:.3f}) · "
                     f"{texts.AGREEMENT_TITLES[case.agreement]}")
         st.caption(f"Saved {case.created_at:%Y-%m-%d %H:%M} UTC · model {case.model_version}")
+        if case.concern:
+            st.warning(f"**{texts.CAUTION_HEADLINE}** (input check when it was read): {case.concern}",
+                       icon=":material/warning:")
         if case.note:
             st.markdown(f"> {case.note}")
         st.markdown("**History**")

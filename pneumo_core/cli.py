@@ -1,8 +1,10 @@
 """The one command line: ``python -m pneumo_core COMMAND ...`` (``--help`` on each explains it).
 
-- ``predict PATH...``: the calibrated probability of PNEUMONIA, the label at an operating point and
-  whether a second opinion is recommended, for images and folders (walked). An unreadable file is
-  reported on its own line and does not stop the others; the exit status is 1 if any failed.
+- ``predict PATH...``: for images and folders (walked), the input gate's status (ok, caution,
+  refused, unreadable) and its reason, the calibrated probability of PNEUMONIA, the label at an
+  operating point and whether a second opinion is recommended. With ``--csv`` a refused image keeps
+  its probability and label for audit. An unreadable file is reported on its own row and does not
+  stop the others; the exit status is 1 if any file could not be read.
 - ``evaluate``, ``train``, ``ensemble``, ``calibrate``: the offline pipeline
   (``pneumo_core.training``, loaded only when one of them runs).
 
@@ -19,12 +21,12 @@ import sys
 from pathlib import Path
 
 from .config import Settings
-from .decision import check_threshold
+from .decision import UNREADABLE, check_threshold
 from .errors import PneumoError
 from .presentation.texts import SECOND_OPINION_CLI
 
 log = logging.getLogger("pneumo_core")
-CSV_HEADER = ("file", "probability_pneumonia", "label", "threshold", "preset", "band", "error")
+CSV_HEADER = ("file", "status", "reason", "probability_pneumonia", "label", "threshold", "preset", "band")
 
 
 def _threshold(text: str) -> float:
@@ -66,16 +68,19 @@ def run_predict(args: argparse.Namespace) -> int:
                 log.warning("unexpected %s while reading a file", type(exc).__name__)
                 exc = f"this file could not be read ({type(exc).__name__})"
             if writer:
-                writer.writerow([str(path), "", "", "", "", "", str(exc)])
+                writer.writerow([str(path), UNREADABLE, str(exc), "", "", "", "", ""])
             else:
-                sys.stdout.write(f"{path}\tERROR\t{exc}\n")
+                sys.stdout.write(f"{path}\t{UNREADABLE.upper()}\t{exc}\n")
             continue
-        if writer:
-            writer.writerow([str(path), f"{pred.probability:.4f}", pred.label, f"{pred.threshold:.4f}",
-                             pred.preset, pred.band, ""])
+        if writer:  # refused images keep their probability and label here, for audit
+            writer.writerow([str(path), pred.status, pred.assessment.reason, f"{pred.probability:.4f}", pred.label,
+                             f"{pred.threshold:.4f}", pred.preset, pred.band])
+        elif not pred.assessment.labelled:
+            sys.stdout.write(f"{path}\t{pred.status.upper()}\t{pred.assessment.reason}\n")
         else:
             flag = f"  {SECOND_OPINION_CLI}" if pred.needs_second_opinion else ""
-            sys.stdout.write(f"{path}\t{pred.probability:.3f}\t{pred.label}{flag}\n")
+            concern = f"  (caution: {pred.assessment.reason})" if pred.assessment.reasons else ""
+            sys.stdout.write(f"{path}\t{pred.probability:.3f}\t{pred.label}{flag}{concern}\n")
     return 1 if failed else 0
 
 

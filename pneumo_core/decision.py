@@ -7,13 +7,56 @@ object with the operating points of a model (``ModelMetadata`` has them).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Protocol
 
 CLASSES: tuple[str, ...] = ("NORMAL", "PNEUMONIA")  # index 1 is the positive class
 CONFIDENT, SECOND_OPINION = "confident", "second opinion"
 BANDS = (CONFIDENT, SECOND_OPINION)
 CUSTOM = "custom"  # the preset name of a threshold chosen by hand
+# What the input gate says of an image, from best to worst: ``ok`` (in scope, the label stands),
+# ``caution`` (labelled, with a stated concern), ``refused`` (decoded, but not something the model
+# may read: no label is shown), ``unreadable`` (could not be decoded).
+OK, CAUTION, REFUSED, UNREADABLE = "ok", "caution", "refused", "unreadable"
+STATUSES = (OK, CAUTION, REFUSED, UNREADABLE)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One concern about an image: the status it calls for and why, in words a doctor understands."""
+
+    status: str
+    reason: str
+
+    def __post_init__(self):
+        if self.status not in STATUSES[1:]:
+            raise ValueError(f"expected a finding's status in {STATUSES[1:]}; got {self.status!r}")
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The gate's verdict on one image: the worst status among its findings, and every reason."""
+
+    status: str = OK
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def of(cls, findings: Iterable[Finding]) -> Assessment:
+        findings = list(findings)
+        if not findings:
+            return cls()
+        return cls(max((f.status for f in findings), key=STATUSES.index), tuple(f.reason for f in findings))
+
+    @property
+    def labelled(self) -> bool:
+        """Whether a label may be shown (ok or caution)."""
+        return self.status in (OK, CAUTION)
+
+    @property
+    def reason(self) -> str:
+        """Every reason as a sentence: "The image is blank. The patient is 81 years old."."""
+        return " ".join(r[:1].upper() + r[1:].rstrip(".") + "." for r in self.reasons)
 
 
 class OperatingPoints(Protocol):
@@ -36,10 +79,15 @@ class Prediction:
     preset: str  # a preset name, or CUSTOM
     band: str  # CONFIDENT or SECOND_OPINION
     model_version: str
+    assessment: Assessment = field(default_factory=Assessment)  # what the input gate said of the image
 
     @property
     def needs_second_opinion(self) -> bool:
         return self.band == SECOND_OPINION
+
+    @property
+    def status(self) -> str:
+        return self.assessment.status
 
 
 def label_at(probability: float, threshold: float) -> str:
@@ -72,11 +120,13 @@ def resolve(points: OperatingPoints, preset: str | None = None,
 
 
 def decide(probability: float, points: OperatingPoints, preset: str | None = None,
-           threshold: float | None = None) -> Prediction:
-    """Label a calibrated probability at a preset (default: the model's) or a custom threshold."""
+           threshold: float | None = None, assessment: Assessment | None = None) -> Prediction:
+    """Label a calibrated probability at a preset (default: the model's) or a custom threshold,
+    carrying the input gate's ``assessment`` of the image (default: ok). A refused image still gets
+    its probability and label here, for audit; whoever shows it must not (``assessment.labelled``)."""
     name, threshold = resolve(points, preset, threshold)
     if tuple(points.classes) != CLASSES:
         raise ValueError(f"expected classes {CLASSES}; the model has {tuple(points.classes)}")
     return Prediction(label=label_at(probability, threshold), probability=float(probability),
                       threshold=threshold, preset=name, band=band_of(probability, points.band),
-                      model_version=points.version)
+                      model_version=points.version, assessment=assessment or Assessment())

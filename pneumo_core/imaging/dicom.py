@@ -99,7 +99,7 @@ def _load(data: bytes) -> LoadedImage:
     info = ImageInfo(
         format="DICOM", width=cols, height=rows, bits=_integer(ds, "BitsStored", 8),
         modality=_text(ds, "Modality"), body_part=_text(ds, "BodyPartExamined"),
-        view=_text(ds, "ViewPosition"), photometric=photometric, frames=frames,
+        view=_text(ds, "ViewPosition"), photometric=photometric, frames=frames, age_years=_age(ds),
     )
     return LoadedImage(pixels.astype(np.float32), info)
 
@@ -201,6 +201,18 @@ def _number(ds, keyword: str, default: float) -> float:
     if not np.isfinite(number):
         raise UnreadableImageError(f"the DICOM header's {keyword} should be a finite number; found {number}")
     return number
+
+
+def _age(ds) -> float | None:
+    """PatientAge ("004Y", "018M", "003W", "010D", or a bare number of years) in years; None if absent or unreadable."""
+    text = (_text(ds, "PatientAge") or "").upper()
+    unit = text[-1:] if text[-1:] in ("Y", "M", "W", "D") else "Y"
+    try:
+        number = float(text.rstrip("YMWD"))
+    except ValueError:
+        return None
+    years = number / {"Y": 1, "M": 12, "W": 52.18, "D": 365.25}[unit]
+    return years if 0 <= years < 150 else None
 
 
 def _text(ds, keyword: str) -> str | None:

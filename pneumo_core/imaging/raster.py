@@ -60,6 +60,7 @@ def load_raster(data: bytes, kind: str) -> LoadedImage:
                 img.draft(img.mode, (math.ceil(img.width * scale), math.ceil(img.height * scale)))
             img.load()
             img = ImageOps.exif_transpose(img)
+            colour = colourfulness(img)
             pixels, bits = _to_gray(img, _png_significant_bits(data) if kind == "PNG" else None)
             if kind == "JPEG":
                 _check_not_cut_short(img)
@@ -75,7 +76,7 @@ def load_raster(data: bytes, kind: str) -> LoadedImage:
         raise UnreadableImageError(f"the {kind} file holds pixel values that are not numbers; expected an X-ray")
     if pixels.shape != (height, width) and pixels.shape != (width, height):
         width, height = pixels.shape[1], pixels.shape[0]  # decoded at a reduced scale
-    return LoadedImage(pixels, ImageInfo(format=kind, width=width, height=height, bits=bits))
+    return LoadedImage(pixels, ImageInfo(format=kind, width=width, height=height, bits=bits, colourfulness=colour))
 
 
 def _to_gray(img: Image.Image, significant_bits: int | None) -> tuple[np.ndarray, int]:
@@ -95,6 +96,16 @@ def _to_gray(img: Image.Image, significant_bits: int | None) -> tuple[np.ndarray
         img = Image.alpha_composite(background, img.convert("RGBA"))
     gray = img.convert("L")
     return np.asarray(gray, dtype=np.float32) / 255.0, 8
+
+
+def colourfulness(img: Image.Image) -> float:
+    """Mean absolute difference between the colour channels (8-bit levels) on a small copy; 0 for grey."""
+    if img.mode not in ("RGB", "RGBA", "P", "PA", "CMYK", "YCbCr"):
+        return 0.0
+    small = img.convert("RGB")
+    small.thumbnail((256, 256))
+    rgb = np.asarray(small, dtype=np.float32)
+    return float((np.abs(rgb[..., 0] - rgb[..., 1]) + np.abs(rgb[..., 1] - rgb[..., 2])).mean() / 2.0)
 
 
 def _check_not_cut_short(img: Image.Image) -> None:

@@ -30,6 +30,8 @@ class ImageInfo:
     view: str | None = None  # DICOM ViewPosition, if present
     photometric: str | None = None  # DICOM PhotometricInterpretation
     frames: int = 1
+    colourfulness: float = 0.0  # mean difference between colour channels, in 8-bit grey levels (0: grey)
+    age_years: float | None = None  # DICOM PatientAge, if present (an age, never a date of birth)
 
 
 @dataclass(frozen=True)

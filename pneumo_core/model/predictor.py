@@ -17,8 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..decision import Prediction, decide
+from ..decision import Assessment, Prediction, decide
 from ..errors import ModelFileError
+from ..imaging.checks import assess
 from ..imaging.load import load_image
 from ..imaging.preprocess import model_inputs
 from ..imaging.types import LoadedImage, Source
@@ -33,11 +34,12 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class PreparedImage:
-    """One image as the model sees it: its views ``(V, S, S, 1)`` float32 in [0, 1], and the
-    (height, width) of the image they were made from."""
+    """One image as the model sees it: its views ``(V, S, S, 1)`` float32 in [0, 1], the (height,
+    width) of the image they were made from, and the input gate's assessment of that image."""
 
     x: np.ndarray
     shape: tuple[int, int]
+    assessment: Assessment = Assessment()
 
 
 class Predictor:
@@ -65,11 +67,14 @@ class Predictor:
         log.info("loaded model %s (%s)", self.meta.version, self.bundle.weights.name)
 
     def prepare(self, image: PreparedImage | LoadedImage | np.ndarray | Source) -> PreparedImage:
-        """The model's input for one image (loaded, a gray array in [0, 1], or bytes/path to load)."""
+        """The model's input for one image (loaded, a gray array in [0, 1], or bytes/path to load),
+        with the input gate's assessment of it (every prediction passes through the gate here)."""
         if isinstance(image, PreparedImage):
             return image
+        if not isinstance(image, (LoadedImage, np.ndarray)):
+            image = load_image(image)
         gray = _as_gray(image)
-        return PreparedImage(model_inputs(gray, self.meta.input_size, self.meta.views), gray.shape[:2])
+        return PreparedImage(model_inputs(gray, self.meta.input_size, self.meta.views), gray.shape[:2], assess(image))
 
     def probabilities(self, images: list, batch_size: int = 32) -> np.ndarray:
         """Calibrated P(PNEUMONIA) for images (anything ``prepare`` takes)."""
@@ -99,7 +104,11 @@ class Predictor:
 
     def predict_batch(self, images: list, preset: str | None = None,
                       threshold: float | None = None) -> list[Prediction]:
-        return [decide(p, self.meta, preset, threshold) for p in self.probabilities(images)]
+        """Predictions carrying the gate's assessment: a refused image still has its probability and
+        label (for audit); ``prediction.assessment.labelled`` says whether they may be shown."""
+        prepared = [self.prepare(im) for im in images]
+        return [decide(p, self.meta, preset, threshold, im.assessment)
+                for p, im in zip(self.probabilities(prepared), prepared)]
 
     def explain(self, image, label: str | None = None, method: str = "Grad-CAM",
                 out_size: tuple[int, int] | None = None) -> Heatmap:
@@ -112,9 +121,5 @@ class Predictor:
                                       views=self.meta.views)
 
 
-def _as_gray(image) -> np.ndarray:
-    if isinstance(image, LoadedImage):
-        return image.pixels
-    if isinstance(image, np.ndarray):
-        return image
-    return load_image(image).pixels
+def _as_gray(image: LoadedImage | np.ndarray) -> np.ndarray:
+    return image.pixels if isinstance(image, LoadedImage) else image

@@ -48,6 +48,8 @@ def case_report_pdf(image: np.ndarray, heat_rgb: np.ndarray | None, prediction: 
 
     if image.ndim != 2:
         raise ValueError(f"expected a 2-D gray image; got shape {image.shape}")
+    if not prediction.assessment.labelled:
+        raise ValueError(f"no case report for an image the input gate {prediction.status}: it has no label to report")
     when = when or dt.datetime.now(dt.UTC)
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(False)
@@ -87,6 +89,8 @@ def case_report_pdf(image: np.ndarray, heat_rgb: np.ndarray | None, prediction: 
          "(PNEUMONIA when the probability is at or above it)")
     if prediction.needs_second_opinion:
         line(SECOND_OPINION_TEXT, 11, "B", "#c77700")
+    if prediction.assessment.reasons:
+        line(f"Caution: {prediction.assessment.reason}", 11, "B", "#c77700")
     pdf.ln(3)
 
     line("Doctor's reading", 12, "B")

@@ -20,6 +20,19 @@ REVIEW_ACTION_TITLES = {"comment": "Comment only", "re-read": "Re-read (record a
                         "reviewed": "Mark reviewed"}
 STATUS_TITLES = {"open": "Open", "reviewed": "Reviewed", "all": "All"}
 MISTAKE_KINDS = ("false negative", "false positive")
+GATE_TITLES = {"ok": "Ready", "caution": "Caution", "refused": "Not assessed", "unreadable": "Could not read"}
+REFUSED_HEADLINE = "Not assessed: the model may not read this image"
+REFUSED_ADVICE = ("No probability, label or heatmap is given for it. Upload a frontal (PA or AP) chest X-ray of a "
+                  "child as JPEG, PNG or DICOM.")
+CAUTION_HEADLINE = "Caution"
+GATE_SUMMARY = ("Before the model reads an image, pneumo checks it. It does not read a file that is blank or nearly "
+                "uniform, in colour, too small or too elongated to be a chest film, or whose DICOM header names "
+                "another modality (CT, MR, ultrasound…), another body part or a lateral view. It reads, with a "
+                "caution, a film whose DICOM header gives an age outside 1–5 years.")
+GATE_LIMITS = ("What the check does not catch yet: it has no learned part, so a grey film of another body part "
+               "whose header does not say so (such as an abdominal film), an upside-down, mirrored or inverted "
+               "chest film, or a grey scan of a document is still read and labelled. It has not been measured on "
+               "adult films: one adult sample cannot measure that.")
 DATA_CITATION = ("Kermany DS, Goldbaum M, Cai W, et al. Identifying Medical Diagnoses and Treatable Diseases by "
                  "Image-Based Deep Learning. Cell 172(5):1122-1131, 2018. doi:10.1016/j.cell.2018.02.010. "
                  "Data: Mendeley Data doi:10.17632/rscbjbr9sj.2, licence CC BY 4.0.")

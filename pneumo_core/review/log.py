@@ -22,8 +22,8 @@ from .records import EVENT_KINDS, Case, Event, agreement_of, aware, check_label,
 from .schema import events, readings
 
 CSV_FIELDS = ("reading_id", "case_id", "created_at", "model_version", "weights_sha256", "probability", "preset",
-              "threshold", "model_label", "band", "doctor_label", "agreement", "note", "reader", "status",
-              "flagged", "events")
+              "threshold", "model_label", "band", "gate_status", "concern", "doctor_label", "agreement", "note",
+              "reader", "status", "flagged", "events")
 
 
 def _now() -> dt.datetime:
@@ -38,8 +38,11 @@ class ReviewLog:
 
     def record_reading(self, pixels: np.ndarray, prediction: Prediction, weights_sha256: str, doctor_label: str,
                        reader: str, note: str = "", keep_image: bool = False) -> Case:
-        """Save a doctor's reading beside the model's; one transaction, whole or absent."""
+        """Save a doctor's reading beside the model's; one transaction, whole or absent. The gate's
+        concern is kept with it; an image the gate refused has no model reading to save beside."""
         check_label(doctor_label)
+        if not prediction.assessment.labelled:
+            raise ValueError(f"expected a prediction the model may make; the input gate said {prediction.status!r}")
         if not reader.strip():
             raise ValueError("expected the reader's name; got an empty string")
         row = {
@@ -49,6 +52,7 @@ class ReviewLog:
             "model_label": prediction.label, "band": prediction.band, "doctor_label": doctor_label,
             "note": note, "agreement": agreement_of(prediction.label, doctor_label), "reader": reader.strip(),
             "image_png": deidentified_png(pixels) if keep_image else None,
+            "gate_status": prediction.status, "concern": prediction.assessment.reason,
         }
         with self.engine.begin() as conn:
             reading_id = conn.execute(insert(readings).values(**row)).inserted_primary_key[0]

@@ -56,6 +56,8 @@ class Case:
     status: str  # one of STATUSES
     has_image: bool
     history: tuple[Event, ...] = ()
+    gate_status: str = "ok"  # the input gate's status of the image: ok or caution
+    concern: str = ""  # the gate's concern, when it had one
 
     @property
     def needs_second_opinion(self) -> bool:
@@ -64,8 +66,9 @@ class Case:
 
     @property
     def flagged(self) -> bool:
-        """Doctor and model disagree, the doctor was unsure, or the model asked for a second opinion."""
-        return self.agreement != "agree" or self.needs_second_opinion
+        """Doctor and model disagree, the doctor was unsure, the model asked for a second opinion, or
+        the input gate had a concern about the image."""
+        return self.agreement != "agree" or self.needs_second_opinion or bool(self.concern)
 
 
 def aware(value: dt.datetime) -> dt.datetime:
@@ -83,6 +86,7 @@ def fold(row: Mapping, history: Iterable[Event]) -> Case:
         preset=row["preset"], threshold=row["threshold"], model_label=row["model_label"], band=row["band"],
         doctor_label=row["doctor_label"], note=row["note"], agreement=row["agreement"], reader=row["reader"],
         status="open", has_image=row.get("image_png") is not None, history=history,
+        gate_status=row.get("gate_status") or "ok", concern=row.get("concern") or "",
     )
     for e in history:
         if e.kind == "re-read":

@@ -29,6 +29,8 @@ readings = Table(
     Column("agreement", String(16), nullable=False),  # agree / disagree / unsure
     Column("reader", String(128), nullable=False),
     Column("image_png", LargeBinary, nullable=True),  # only when the user asked to keep a copy
+    Column("gate_status", String(16), nullable=False, server_default="ok"),  # ok / caution
+    Column("concern", Text, nullable=False, server_default=""),  # the input gate's concern, if any
 )
 
 events = Table(

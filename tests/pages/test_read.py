@@ -8,6 +8,7 @@ import pytest
 from app_helpers import image_captions, metric, run_app, texts
 
 from pneumo_core import ReviewLog
+from ui.widgets import PROBABILITY_TITLE
 
 # Full-resolution samples with known probabilities (see tests/pneumo_core/model/test_predictor.py for the model's):
 BETWEEN_PRESETS = "NORMAL/NORMAL2-IM-0793-0001.jpeg"  # P ~ 0.041: above screening (0.034), below balanced (0.189)
@@ -91,7 +92,7 @@ def test_several_files_give_a_table_with_a_row_each(fullres_dir):
     table = at.dataframe[0].value
     assert list(table["File"]) == [f[0] for f in files]
     assert list(table["Model"]) == ["PNEUMONIA", "NORMAL", "—"]
-    assert list(table["Flag"])[2] == "Could not read"
+    assert list(table["Status"]) == ["Ready", "Ready", "Could not read"]
     assert "Select a row in the table" in texts(at)
 
 
@@ -154,3 +155,34 @@ def test_the_first_page_renders_before_the_model_is_loaded(tmp_path):
                               "PNEUMO_VAR_DIR": str(tmp_path)})
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_refused_image_gets_a_card_and_no_label(fullres_dir):
+    """A colour image is refused: the reason, what to upload, and no probability, label, heatmap,
+    reading form or PDF; a good film beside it in the same batch is still read."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    colour = np.dstack([np.tile(np.linspace(0, 255, 300, dtype=np.uint8), (300, 1))] * 2
+                       + [np.zeros((300, 300), np.uint8)])
+    buf = io.BytesIO()
+    Image.fromarray(colour).save(buf, format="PNG")
+    at = upload(run_app(), ("photo.png", buf.getvalue()))
+    assert not at.exception
+    assert any("Not assessed" in e.value and "colour" in e.value for e in at.error)
+    assert not [m for m in at.metric] and not at.button and not at.get("download_button")
+    assert not re.search(r">(NORMAL|PNEUMONIA)<", " ".join(m.value for m in at.markdown))
+
+    at = upload(run_app(), ("photo.png", buf.getvalue()), read_sample(fullres_dir, CLEAR_PNEUMONIA))
+    table = at.dataframe[0].value
+    assert list(table["Status"]) == ["Not assessed", "Ready"]
+    assert table[PROBABILITY_TITLE].isna().tolist() == [True, False] and list(table["Model"]) == ["—", "PNEUMONIA"]
+
+
+def test_an_adult_dicom_is_labelled_with_a_caution(dicom_dir):
+    at = upload(run_app(), ("adult.dcm", (dicom_dir / "chest-dx-adult-nih.dcm").read_bytes()))
+    assert not at.exception
+    assert any(w.value.startswith("**Caution:**") and "81 years old" in w.value for w in at.warning)
+    assert shown_label(at) in ("NORMAL", "PNEUMONIA")

@@ -3,6 +3,8 @@ arguments, and ``predict`` on a folder with a bad file in it."""
 
 from __future__ import annotations
 
+import csv
+import io
 import subprocess
 import sys
 
@@ -61,10 +63,14 @@ def test_predict_walks_a_folder(fullres_dir, tmp_path):
     out = subprocess.run([sys.executable, "-m", "pneumo_core", "predict", str(fullres_dir / "NORMAL"),
                           str(tmp_path / "notes.txt"), "--csv", "--preset", "screening"],
                          capture_output=True, text=True, timeout=300, cwd=REPO_ROOT)
-    rows = [line.split(",") for line in out.stdout.strip().splitlines()]
-    assert rows[0][:3] == ["file", "probability_pneumonia", "label"]
-    images = [r for r in rows[1:] if r[0].endswith(".jpeg")]
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert list(rows[0])[:5] == ["file", "status", "reason", "probability_pneumonia", "label"]
+    images = [r for r in rows if r["file"].endswith(".jpeg")]
     assert len(images) == len(list((fullres_dir / "NORMAL").glob("*.jpeg")))
-    assert all(0.0 <= float(r[1]) <= 1.0 and r[2] in ("NORMAL", "PNEUMONIA") and r[4] == "screening" for r in images)
-    assert any("not a JPEG, PNG or DICOM" in line for line in out.stdout.splitlines())
+    assert all(r["status"] == "ok" and r["reason"] == "" for r in images)  # none of the samples refused
+    assert all(0.0 <= float(r["probability_pneumonia"]) <= 1.0 and r["label"] in ("NORMAL", "PNEUMONIA")
+               and r["preset"] == "screening" for r in images)
+    (bad,) = [r for r in rows if r["file"].endswith("notes.txt")]
+    assert bad["status"] == "unreadable" and "not a JPEG, PNG or DICOM" in bad["reason"] and not bad["label"]
     assert out.returncode == 1  # one file failed, the others were still read
+    assert "Traceback" not in out.stderr

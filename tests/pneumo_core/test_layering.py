@@ -23,7 +23,7 @@ ALLOWED = {
     "errors": set(),
     "config": set(),
     "decision": set(),
-    "imaging": {"errors"},
+    "imaging": {"errors", "decision"},
     "evaluation": {"errors", "decision"},
     "review": {"errors", "config", "decision", "imaging"},
     "presentation": {"errors", "decision", "imaging", "evaluation", "review.records"},

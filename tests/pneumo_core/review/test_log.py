@@ -185,9 +185,10 @@ def test_migration_from_the_first_schema(tmp_path):
             " 'v0', 'abc', 0.7, 'balanced', 0.5, 'PNEUMONIA', 'confident', 'NORMAL', 'old note', 'disagree', 'Dr Old')"))
     old.dispose()
     log = ReviewLog(url)
-    assert current_revision(log.engine) == "0002"
+    assert current_revision(log.engine) == "0003"
     (case,) = log.cases()
     assert (case.note, case.reader, case.has_image) == ("old note", "Dr Old", False)
+    assert (case.gate_status, case.concern) == ("ok", "")  # readings from before the gate were not flagged
     log.add_event(case.reading_id, "Dr New", "reviewed")
     assert log.case(case.reading_id).status == "reviewed"
 
@@ -216,3 +217,18 @@ def test_no_patient_data_in_database_or_logs(tmp_path, caplog, tiny_predictor, c
         assert secret.encode() not in stored
         assert secret not in caplog.text and secret not in exported and secret not in repr(case)
         assert secret not in repr(loaded.info)
+
+
+def test_the_gates_concern_is_kept_and_a_refused_image_is_not_saved(tmp_path):
+    from pneumo_core.decision import CAUTION, REFUSED, Assessment, Finding
+
+    log = ReviewLog(f"sqlite:///{tmp_path / 'log.sqlite3'}")
+    pixels = np.full((8, 8), 0.5, np.float32)
+    caution = pred().__class__(**{**pred().__dict__, "assessment": Assessment.of([Finding(CAUTION, "81 years old")])})
+    case = log.record_reading(pixels, caution, "abc", "PNEUMONIA", "Dr A")
+    assert (case.gate_status, case.concern) == (CAUTION, "81 years old.")
+    assert ",caution,81 years old.," in log.export_csv()
+    refused = caution.__class__(**{**caution.__dict__, "assessment": Assessment.of([Finding(REFUSED, "blank")])})
+    with pytest.raises(ValueError, match="refused"):
+        log.record_reading(pixels, refused, "abc", "NORMAL", "Dr A")
+    assert len(log.cases()) == 1
