@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from pneumo_core import METHODS, Predictor, Settings, load_image
+from pneumo_core.imaging.checks import assess
 from pneumo_core.model.explain import Explainer
 
 DEFAULT = Settings.from_env().fullres_dir / "PNEUMONIA" / "person35_bacteria_180.jpeg"
@@ -35,6 +36,7 @@ def main(path: str = str(DEFAULT)) -> None:
     image = load_image(data)
     label = predictor.predict(image).label
     rows = [("decode upload", timed(lambda: load_image(data))),
+            ("input gate: header and image checks", timed(lambda: assess(image))),
             ("predict (calibrated probability)", timed(lambda: predictor.predict(image)))]
     rows += [(f"heatmap: {m}", timed(lambda m=m: predictor.explain(image, label, m), runs=1)) for m in METHODS]
     meta = predictor.meta
