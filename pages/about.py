@@ -30,8 +30,12 @@ def page() -> None:
         # the card's headings, two levels down so they sit under this page's title
         st.markdown(re.sub(r"^(#+) ", lambda m: "#" * min(len(m.group(1)) + 2, 6) + " ", bundle.card(), flags=re.M))
     st.subheader("What pneumo will not read")
-    st.markdown(texts.GATE_SUMMARY)
-    st.info(texts.GATE_LIMITS, icon=":material/info:")
+    st.markdown(texts.GATE_SUMMARY + " " + texts.GATE_LEARNED)
+    gate_report = bundle.gate_report() or {"rows": {}}
+    test_row = gate_report["rows"].get(texts.GATE_TEST_ROW, {})
+    st.info(texts.GATE_LIMITS.format(
+        validation=f"{meta.gate['validation']['refused_fraction']:.1%}" if meta.gate else "an unmeasured share",
+        test=f"{test_row['refused or unreadable']:.1%}" if test_row else "an unmeasured share"), icon=":material/info:")
     st.subheader("Data and licence")
     st.markdown(f"Trained and evaluated on the pediatric chest X-ray set of Kermany et al. (Guangzhou Women and "
                 f"Children's Medical Center), licensed CC BY 4.0. Cite: {texts.DATA_CITATION}")

@@ -31,6 +31,22 @@ def comparison_table(report, default: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def gate_section() -> None:
+    """What the input gate refuses, from the committed gate report (out-of-scope images and test films)."""
+    report = get_bundle().gate_report()
+    st.subheader("What the model refuses to read")
+    st.markdown(texts.GATE_SUMMARY + " " + texts.GATE_LEARNED)
+    if report is None:
+        st.info("The input gate has not been measured for this model yet.")
+        return
+    rows = [{"Images": name, "Number": r["images"], "Refused": _pct(r["refused or unreadable"]),
+             "Read with a caution": _pct(r["caution"]), "Read": _pct(r["ok"])} for name, r in report["rows"].items()]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.caption(f"Measured by `{report.get('command', 'benchmarks/gate_out_of_scope.py')}`; the gate's thresholds were "
+               "fixed on the validation split. Out-of-scope images come from scikit-image, pydicom's test files, "
+               "rendered documents, screenshots of this app, noise, and test films turned, flipped or inverted.")
+
+
 @guarded
 def page() -> None:
     meta = get_bundle().meta
@@ -72,6 +88,8 @@ def page() -> None:
         st.markdown(f"**Second-opinion band** ({meta.band[0]:.3f}–{meta.band[1]:.3f}): "
                     f"{band.fraction_of_images:.1%} of test images fall in it; outside it the label at the default "
                     f"threshold is right {_pct(band.accuracy_outside_band)} of the time.")
+
+    gate_section()
 
     st.subheader("Against published results")
     st.dataframe(comparison_table(report, report.at(meta.default_threshold)), hide_index=True, width="stretch",

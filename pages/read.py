@@ -177,7 +177,7 @@ def page() -> None:
         return
     predictor = get_predictor()
     results = read_new(predictor, uploads)
-    preds = {r.digest: decide(r.probability, meta, preset, threshold, r.prepared.assessment) for r in results if r.ok}
+    preds = {r.digest: decide(r.probability, meta, preset, threshold, r.assessment) for r in results if r.ok}
     if len(results) == 1:
         full_view(predictor, results[0], preds.get(results[0].digest), method, opacity, colormap, reader)
         return

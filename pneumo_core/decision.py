@@ -40,13 +40,14 @@ class Assessment:
 
     status: str = OK
     reasons: tuple[str, ...] = field(default_factory=tuple)
+    findings: tuple[Finding, ...] = field(default_factory=tuple, compare=False, repr=False)
 
     @classmethod
     def of(cls, findings: Iterable[Finding]) -> Assessment:
-        findings = list(findings)
+        findings = tuple(findings)
         if not findings:
             return cls()
-        return cls(max((f.status for f in findings), key=STATUSES.index), tuple(f.reason for f in findings))
+        return cls(max((f.status for f in findings), key=STATUSES.index), tuple(f.reason for f in findings), findings)
 
     @property
     def labelled(self) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .decision import Assessment
 from .errors import PneumoError
 from .imaging.deidentify import digest_of
 from .imaging.load import load_image
@@ -34,6 +35,7 @@ class ReadImage:
     display: np.ndarray | None = None  # gray [0, 1], longest side <= DISPLAY_MAX_SIDE
     prepared: PreparedImage | None = None  # the model's input, made from the full image
     probability: float | None = None
+    assessment: Assessment | None = None  # the input gate's whole verdict (None until scored)
     error: str | None = None
 
     @property
@@ -66,9 +68,9 @@ def read_uploads(predictor: Predictor, files: Sequence[tuple[str, bytes]],
         chunk = [decode(name, data, predictor) for name, data in files[start:start + BATCH]]
         good = [i for i, r in enumerate(chunk) if r.ok]
         if good:
-            probs = predictor.probabilities([chunk[i].prepared for i in good])
-            for i, p in zip(good, probs):
-                chunk[i] = replace(chunk[i], probability=float(p))
+            scored = predictor.score([chunk[i].prepared for i in good])
+            for i, s in zip(good, scored):
+                chunk[i] = replace(chunk[i], probability=s.probability, assessment=s.assessment)
         out.extend(chunk)
         done += len(chunk)
         if progress:

@@ -13,6 +13,7 @@ from keras import layers
 LOGIT_LAYER = "logit"
 OUTPUT_LAYER = "probability"
 GRADCAM_LAYER = "stage4_out"
+POOL_LAYER = "gap"  # each member's pooled features (what the input gate measures)
 _MEMBER_NAME = "pneumo_cnn"
 
 
@@ -43,7 +44,7 @@ def _backbone(inputs, width: int, dropout: float, prefix: str):
     x = _conv_bn(x, width, f"{prefix}stem", stride=2)
     for i, mult in enumerate((1, 2, 4, 8), start=1):
         x = _residual_stage(x, width * mult, f"{prefix}stage{i}", downsample=i > 1)
-    x = layers.GlobalAveragePooling2D(name=f"{prefix}gap")(x)
+    x = layers.GlobalAveragePooling2D(name=f"{prefix}{POOL_LAYER}")(x)
     x = layers.Dropout(dropout, name=f"{prefix}dropout")(x)
     return layers.Dense(1, name=f"{prefix}{LOGIT_LAYER}")(x)
 

@@ -6,6 +6,9 @@ For ``DIR/NAME.keras`` the bundle is:
 - ``NAME.report-SPLIT.json``: the evaluation report on a split (``EvaluationReport``);
 - ``NAME.validation.json``: the raw validation outputs recorded at training time (``ValidationRecord``),
   which calibration and operating points are fitted on;
+- ``NAME.gate.npz``: the input gate's learned arrays (``LearnedGate``), checked against the SHA-256
+  in the metadata's ``gate``; ``NAME.gate-report.json``: how the gate did on out-of-scope images and
+  on the test split (written by ``benchmarks/gate_out_of_scope.py --save``);
 - ``MODEL_CARD.md`` in the same folder: the model card.
 
 No other module knows these names. Reading any of them loads no network and no TensorFlow; a
@@ -14,6 +17,7 @@ report is accepted only if it was made with these very weights (the same SHA-256
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from functools import cached_property
@@ -22,6 +26,7 @@ from pathlib import Path
 from ..config import Settings
 from ..errors import ModelFileError
 from ..evaluation.report import EvaluationReport
+from .gate import LearnedGate
 from .metadata import ModelMetadata, sha256_of
 
 CARD_NAME = "MODEL_CARD.md"
@@ -64,6 +69,14 @@ class ModelBundle:
     @property
     def validation_path(self) -> Path:
         return self.weights.with_name(f"{self.weights.stem}.validation.json")
+
+    @property
+    def gate_path(self) -> Path:
+        return self.weights.with_name(f"{self.weights.stem}.gate.npz")
+
+    @property
+    def gate_report_path(self) -> Path:
+        return self.weights.with_name(f"{self.weights.stem}.gate-report.json")
 
     @property
     def card_path(self) -> Path:
@@ -123,6 +136,40 @@ class ModelBundle:
                                  f"{len(record.raw)} outputs; expected as many of each")
         return record
 
+    def read_gate(self, meta: ModelMetadata | None = None) -> LearnedGate | None:
+        """The learned input checks, or None when the metadata names none; checked against its SHA-256."""
+        meta = meta or self.meta
+        if not meta.gate:
+            return None
+        if not self.gate_path.is_file():
+            raise ModelFileError(f"expected the input gate's file {self.gate_path.name} beside the model; none found")
+        if sha256_of(self.gate_path) != meta.gate.get("sha256"):
+            raise ModelFileError(f"{self.gate_path.name} does not match the SHA-256 in the metadata's gate")
+        try:
+            gate = LearnedGate.from_bytes(self.gate_path.read_bytes())
+            # the thresholds in force are the metadata's (where people read them)
+            return dataclasses.replace(gate, distance_threshold=float(meta.gate["distance_threshold"]),
+                                       orientation_threshold=float(meta.gate["orientation_threshold"]))
+        except (KeyError, ValueError, OSError) as exc:
+            raise ModelFileError(f"{self.gate_path.name} or the metadata's gate is damaged: {exc}") from exc
+
+    def gate_report(self) -> dict | None:
+        """The gate's measured refusal rates (rows of images, n, refused, caution, ok), or None if never measured."""
+        if not self.gate_report_path.is_file():
+            return None
+        try:
+            report = json.loads(self.gate_report_path.read_text())
+            rows = report["rows"]
+        except (json.JSONDecodeError, KeyError) as exc:
+            raise ModelFileError(f"{self.gate_report_path.name} is damaged: {exc}") from exc
+        if report.get("model_version") != self.meta.version:
+            raise ModelFileError(f"{self.gate_report_path.name} was measured on another model; re-run the benchmark")
+        return {"rows": rows, **{k: v for k, v in report.items() if k != "rows"}}
+
+    def write_gate_report(self, report: dict) -> Path:
+        self.gate_report_path.write_text(json.dumps(report, indent=1) + "\n")
+        return self.gate_report_path
+
     def card(self) -> str:
         """The model card's Markdown; a short notice if the file is missing."""
         if not self.card_path.is_file():
@@ -142,3 +189,8 @@ class ModelBundle:
 
     def write_validation_record(self, record: ValidationRecord) -> None:
         self.validation_path.write_text(record.to_json())
+
+    def write_gate(self, gate: LearnedGate) -> str:
+        """Write the gate's arrays; returns their SHA-256 (for the metadata's ``gate``)."""
+        self.gate_path.write_bytes(gate.to_bytes())
+        return sha256_of(self.gate_path)

@@ -45,6 +45,9 @@ class ModelMetadata:
     training: dict = field(default_factory=dict)
     validation: dict = field(default_factory=dict)
     test: dict = field(default_factory=dict)
+    # The input gate's learned checks: thresholds, the rules that chose them, validation figures and
+    # the SHA-256 of the arrays file in the bundle; empty when the model has none.
+    gate: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if tuple(self.classes) != CLASSES:

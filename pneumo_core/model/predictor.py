@@ -26,6 +26,7 @@ from ..imaging.types import LoadedImage, Source
 from . import calibration
 from .bundle import ModelBundle
 from .explain import Explainer
+from .gate import orientation_input
 from .heatmaps import Heatmap
 from .metadata import ModelMetadata
 
@@ -39,7 +40,15 @@ class PreparedImage:
 
     x: np.ndarray
     shape: tuple[int, int]
-    assessment: Assessment = Assessment()
+    assessment: Assessment = Assessment()  # the checks made before the network (header, pixels, orientation)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """An image's calibrated probability and the input gate's whole assessment (network checks included)."""
+
+    probability: float
+    assessment: Assessment
 
 
 class Predictor:
@@ -64,6 +73,8 @@ class Predictor:
             raise ModelFileError(f"model input {self.model.input_shape} does not match metadata {expected}")
         self._lock = threading.Lock()
         self.explainer = Explainer(self.model, self.meta.gradcam_layers, self.meta.classes)
+        self.gate = self.bundle.read_gate(self.meta)
+        self._with_features = keras.Model(self.model.input, [self.model.output, *self._pool_outputs()])
         log.info("loaded model %s (%s)", self.meta.version, self.bundle.weights.name)
 
     def prepare(self, image: PreparedImage | LoadedImage | np.ndarray | Source) -> PreparedImage:
@@ -74,7 +85,41 @@ class Predictor:
         if not isinstance(image, (LoadedImage, np.ndarray)):
             image = load_image(image)
         gray = _as_gray(image)
-        return PreparedImage(model_inputs(gray, self.meta.input_size, self.meta.views), gray.shape[:2], assess(image))
+        findings = list(assess(image).findings)
+        if self.gate is not None:
+            score = float(self.gate.orientation_scores(orientation_input(gray))[0])
+            findings += [f for f in [self.gate.orientation_finding(score)] if f]
+        return PreparedImage(model_inputs(gray, self.meta.input_size, self.meta.views), gray.shape[:2],
+                             Assessment.of(findings))
+
+    def _pool_outputs(self) -> list:
+        """Each member's pooled-feature layer (what the learned gate measures), found by name."""
+        from .architecture import GRADCAM_LAYER, POOL_LAYER
+
+        names = [layer[: -len(GRADCAM_LAYER)] + POOL_LAYER for layer in self.meta.gradcam_layers]
+        known = {layer.name for layer in self.model.layers}
+        return [self.model.get_layer(n).output for n in names if n in known]
+
+    def score(self, images: list, batch_size: int = 32) -> list[Scored]:
+        """Calibrated probability and the whole gate's assessment of each image (anything ``prepare``
+        takes): the checks made in ``prepare`` plus the distance of the model's own features."""
+        out: list[Scored] = []
+        for start in range(0, len(images), batch_size):
+            prepared = [self.prepare(im) for im in images[start:start + batch_size]]
+            raw, features = self._forward(prepared, with_features=self.gate is not None)
+            probs = calibration.apply_temperature(raw, self.meta.temperature)
+            for p, im, i in zip(probs, prepared, range(len(prepared))):
+                findings = list(im.assessment.findings)
+                if self.gate is not None and features is not None:
+                    found = self.gate.feature_finding(float(self.gate.distances(features[i:i + 1])[0]))
+                    findings += [found] if found else []
+                out.append(Scored(float(p), Assessment.of(findings)))
+        return out
+
+    def pooled_features(self, images: list, batch_size: int = 32) -> np.ndarray:
+        """The pooled features ``(N, D)`` the learned gate measures (views averaged), for gate fitting."""
+        return np.concatenate([self._forward([self.prepare(im) for im in images[s:s + batch_size]], True)[1]
+                               for s in range(0, len(images), batch_size)])
 
     def probabilities(self, images: list, batch_size: int = 32) -> np.ndarray:
         """Calibrated P(PNEUMONIA) for images (anything ``prepare`` takes)."""
@@ -89,14 +134,27 @@ class Predictor:
                                for start in range(0, len(images), batch_size)])
 
     def _raw(self, prepared: list[PreparedImage]) -> np.ndarray:
+        return self._forward(prepared)[0]
+
+    def _forward(self, prepared: list[PreparedImage], with_features: bool = False):
+        """(raw probabilities (N,), pooled features (N, D) or None): one pass of the network; the
+        logits and the features of an image's views are averaged."""
         size, n_views = self.meta.input_size, len(self.meta.views)
         x = np.stack([p.x for p in prepared])
         expected = (n_views, size, size, 1)
         if x.shape[1:] != expected:
             raise ValueError(f"expected model inputs of shape (N, {expected}); got {x.shape}")
+        flat = x.reshape((-1, size, size, 1))
+        features = None
         with self._lock:
-            raw = np.asarray(self.model(x.reshape((-1, size, size, 1)), training=False)).ravel()
-        return calibration.sigmoid(calibration.logit(raw).reshape(len(x), n_views).mean(axis=1))
+            if with_features and len(self._with_features.outputs) > 1:
+                out = self._with_features(flat, training=False)
+                raw = np.asarray(out[0]).ravel()
+                features = np.concatenate([np.asarray(o) for o in out[1:]], axis=1)
+                features = features.reshape(len(x), n_views, -1).mean(axis=1)
+            else:
+                raw = np.asarray(self.model(flat, training=False)).ravel()
+        return calibration.sigmoid(calibration.logit(raw).reshape(len(x), n_views).mean(axis=1)), features
 
     def predict(self, image, preset: str | None = None, threshold: float | None = None) -> Prediction:
         """One image (anything ``prepare`` takes) -> a Prediction."""
@@ -106,9 +164,7 @@ class Predictor:
                       threshold: float | None = None) -> list[Prediction]:
         """Predictions carrying the gate's assessment: a refused image still has its probability and
         label (for audit); ``prediction.assessment.labelled`` says whether they may be shown."""
-        prepared = [self.prepare(im) for im in images]
-        return [decide(p, self.meta, preset, threshold, im.assessment)
-                for p, im in zip(self.probabilities(prepared), prepared)]
+        return [decide(s.probability, self.meta, preset, threshold, s.assessment) for s in self.score(images)]
 
     def explain(self, image, label: str | None = None, method: str = "Grad-CAM",
                 out_size: tuple[int, int] | None = None) -> Heatmap:

@@ -29,10 +29,15 @@ GATE_SUMMARY = ("Before the model reads an image, pneumo checks it. It does not 
                 "uniform, in colour, too small or too elongated to be a chest film, or whose DICOM header names "
                 "another modality (CT, MR, ultrasound…), another body part or a lateral view. It reads, with a "
                 "caution, a film whose DICOM header gives an age outside 1–5 years.")
-GATE_LIMITS = ("What the check does not catch yet: it has no learned part, so a grey film of another body part "
-               "whose header does not say so (such as an abdominal film), an upside-down, mirrored or inverted "
-               "chest film, or a grey scan of a document is still read and labelled. It has not been measured on "
-               "adult films: one adult sample cannot measure that.")
+GATE_TEST_ROW = "official test split (624)"  # the gate report's row of the test films
+GATE_LEARNED = ("It also refuses an image whose features, as the model sees them, lie far from every training "
+                "film (other body parts, photos, documents, screenshots, noise), and a film turned, upside down, "
+                "flipped vertically or inverted (a negative).")
+GATE_LIMITS = ("What the check does not catch: a film mirrored left to right; an adult chest film (it is read, "
+               "with a caution only when the DICOM header gives the age, and the gate has not been measured on adult "
+               "films: one adult sample cannot measure that); and anything too close to a pediatric chest film for "
+               "the model's own features to tell apart. It refuses some real pediatric films too: {validation} of "
+               "the validation films and {test} of the official test films.")
 DATA_CITATION = ("Kermany DS, Goldbaum M, Cai W, et al. Identifying Medical Diagnoses and Treatable Diseases by "
                  "Image-Based Deep Learning. Cell 172(5):1122-1131, 2018. doi:10.1016/j.cell.2018.02.010. "
                  "Data: Mendeley Data doi:10.17632/rscbjbr9sj.2, licence CC BY 4.0.")

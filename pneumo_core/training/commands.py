@@ -59,7 +59,10 @@ def add_commands(sub, env: Settings) -> None:
     p.add_argument("--views", nargs="+", type=_view, default=None, metavar="DEG:SCALE",
                    help="how the model looks at an image; the validation images are re-scored first")
     p.add_argument("--views-rule", default="", help="how the views were chosen (recorded in the metadata)")
-    p.add_argument("--data", type=Path, default=env.data_dir, help="data folder, with --views (default: %(default)s)")
+    p.add_argument("--gate", action="store_true",
+                   help="fit the input gate's learned checks (re-fitted anyway when the model has them)")
+    p.add_argument("--data", type=Path, default=env.data_dir,
+                   help="data folder, with --views or --gate (default: %(default)s)")
     p.set_defaults(run=run_calibrate)
 
 
@@ -98,5 +101,5 @@ def run_calibrate(args: argparse.Namespace) -> int:
     from ..model.bundle import ModelBundle
     from .recalibrate import calibrate
 
-    calibrate(ModelBundle(args.model), args.views, args.views_rule, args.data)
+    calibrate(ModelBundle(args.model), args.views, args.views_rule, args.data, gate=args.gate)
     return 0

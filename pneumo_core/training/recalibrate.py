@@ -79,19 +79,42 @@ def rescore_validation(bundle: ModelBundle, meta: ModelMetadata, data_dir: Path 
     return dataclasses.replace(record, raw=tuple(raw.tolist()), views=tuple(meta.views))
 
 
+def _refit_gate(bundle: ModelBundle, meta: ModelMetadata, record: ValidationRecord, data_dir) -> ModelMetadata:
+    """The gate fitted on the training part of the model's split, thresholds on its validation part."""
+    from ..model.predictor import Predictor
+    from .batches import load_u8
+    from .gate_fit import fit_gate
+    from .kermany import list_split
+
+    val = validation_samples(record, data_dir)
+    held_out = set(record.files)
+    train = [s for s in list_split(data_dir, "train") if s.path.name not in held_out]
+    train_u8, val_u8 = load_u8(train, 2, "gate: train images"), load_u8(val, 2, "gate: validation images")
+    features = Predictor(bundle, meta=meta).pooled_features
+    gate, gate_record = fit_gate(features([im.astype(np.float32) / 255 for im in train_u8]), np.array([s.label for s in train]),
+                                 features([im.astype(np.float32) / 255 for im in val_u8]), train_u8, val_u8)
+    return dataclasses.replace(meta, gate={**gate_record, "sha256": bundle.write_gate(gate)})
+
+
 def calibrate(bundle: ModelBundle, views: list[tuple[float, float]] | None = None, views_rule: str = "",
-              data_dir: Path | str | None = None) -> ModelMetadata:
+              data_dir: Path | str | None = None, gate: bool = False) -> ModelMetadata:
     """Re-fit the bundle's calibration (after re-scoring validation with ``views``, if given) and
-    write its metadata (and, with views, the re-scored validation record)."""
+    write its metadata (and, with views, the re-scored validation record). The input gate's learned
+    checks are re-fitted too when ``gate`` is asked for or the model already has them."""
     meta = bundle.read_metadata()
     record = bundle.validation_record()
+    refit_gate = gate or bool(meta.gate)
+    if (views or refit_gate) and data_dir is None:
+        raise ValueError("expected the data folder to re-score the validation images")
     if views:
         if data_dir is None:
             raise ValueError("expected the data folder to re-score the validation images with new views")
         rule = views_rule or "set by hand with python -m pneumo_core calibrate --views"
-        meta = dataclasses.replace(meta, views=tuple(views), rules={**meta.rules, "views": rule})
-        record = rescore_validation(bundle, meta, data_dir)
+        meta = dataclasses.replace(meta, views=tuple(views), rules={**meta.rules, "views": rule}, gate={})
+        record = rescore_validation(bundle, dataclasses.replace(meta, gate={}), data_dir)
     new = recalibrate(meta, record.raw, record.labels)
+    if refit_gate:
+        new = _refit_gate(bundle, dataclasses.replace(new, gate={}), record, data_dir)
     if views:
         bundle.write_validation_record(record)
     bundle.write_metadata(new)

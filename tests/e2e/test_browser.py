@@ -199,3 +199,38 @@ def _walk_through(page, expect, url, artifacts, fullres_dir, dicom_dir) -> None:
     expect(page.get_by_role("heading", name="About pneumo")).to_be_visible()
     _shot(page, artifacts / "8-about.png")
     assert not page.get_by_test_id("stException").count(), "a traceback was shown"
+
+
+def test_out_of_scope_uploads_get_the_refusal_card(app_url, artifacts, dicom_dir, tmp_path):
+    """The abdominal DICOM and a photo: each shows why it is not read, and no label, heatmap or form."""
+    import numpy as np
+    from PIL import Image
+    from playwright.sync_api import expect, sync_playwright
+
+    photo = tmp_path / "holiday-photo.jpg"
+    rng = np.random.default_rng(3)
+    sky = np.linspace([90, 140, 220], [230, 240, 255], 480).astype(np.uint8)[:, None, :].repeat(640, axis=1)
+    sky[300:] = rng.integers(30, 120, (180, 640, 3))  # a rough "ground"
+    Image.fromarray(sky).save(photo, quality=90)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        page.set_default_timeout(TIMEOUT_MS)
+        expect.set_options(timeout=TIMEOUT_MS)
+        try:
+            for name, path in [("abdomen", dicom_dir / "abdomen-ot.dcm"), ("photo", photo)]:
+                page.goto(app_url)
+                expect(page.get_by_role("heading", name="Read chest X-rays")).to_be_visible()
+                page.set_input_files("input[type=file]", str(path))
+                expect(page.get_by_text("Not assessed: the model may not read this image")).to_be_visible()
+                _idle(page)
+                assert page.get_by_text("Probability of pneumonia (calibrated)").count() == 0
+                assert page.get_by_role("button", name="Save reading").count() == 0
+                assert page.get_by_text("Download case report (PDF)").count() == 0
+                assert page.get_by_text("regions that raised the score").count() == 0
+                _shot(page, artifacts / f"9-refused-{name}.png")
+        except Exception:
+            page.screenshot(path=artifacts / "failure-refused.png")
+            raise
+        finally:
+            browser.close()

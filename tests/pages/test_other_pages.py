@@ -19,9 +19,12 @@ def test_performance_page_shows_every_chart_and_the_comparison(predictor):
     assert at.title[0].value == "Model performance"
     assert len(at.get("plotly_chart")) == 6
     assert metric(at, "Sensitivity") == "99.5%"  # the committed report at the default (balanced) preset
-    table = at.dataframe[0].value
+    table = next(d.value for d in at.dataframe if "Model" in d.value.columns)
     assert "Kermany et al. 2018 (Cell)" in list(table["Model"])
     assert table["How it was measured"].str.len().min() > 20
+    gate = next(d.value for d in at.dataframe if "Refused" in d.value.columns)
+    assert {"documents", "official test split (624)"} <= set(gate["Images"])
+    assert "What the model refuses to read" in [h.value for h in at.subheader]
 
 
 @pytest.mark.parametrize("preset, threshold, specificity", [
@@ -103,7 +106,8 @@ def test_about_page_has_intended_use_card_and_licence():
     at = open_page("about")
     assert not at.exception
     text = texts(at)
-    for needed in ("Intended use", "Model card", "CC BY 4.0", "Kermany DS", "never a diagnosis on its own"):
+    for needed in ("Intended use", "Model card", "CC BY 4.0", "Kermany DS", "never a diagnosis on its own",
+                   "What the check does not catch", "of the official test films"):
         assert needed in text, needed
 
 

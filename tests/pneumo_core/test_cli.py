@@ -60,8 +60,11 @@ def test_a_missing_model_is_a_message_not_a_traceback(tmp_path, capsys):
 
 def test_predict_walks_a_folder(fullres_dir, tmp_path):
     (tmp_path / "notes.txt").write_text("not an image")
+    from PIL import Image
+
+    Image.new("RGB", (400, 300), (200, 40, 40)).save(tmp_path / "red.png")
     out = subprocess.run([sys.executable, "-m", "pneumo_core", "predict", str(fullres_dir / "NORMAL"),
-                          str(tmp_path / "notes.txt"), "--csv", "--preset", "screening"],
+                          str(tmp_path / "notes.txt"), str(tmp_path / "red.png"), "--csv", "--preset", "screening"],
                          capture_output=True, text=True, timeout=300, cwd=REPO_ROOT)
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
     assert list(rows[0])[:5] == ["file", "status", "reason", "probability_pneumonia", "label"]
@@ -72,5 +75,8 @@ def test_predict_walks_a_folder(fullres_dir, tmp_path):
                and r["preset"] == "screening" for r in images)
     (bad,) = [r for r in rows if r["file"].endswith("notes.txt")]
     assert bad["status"] == "unreadable" and "not a JPEG, PNG or DICOM" in bad["reason"] and not bad["label"]
+    (red,) = [r for r in rows if r["file"].endswith("red.png")]
+    assert red["status"] == "refused" and "colour" in red["reason"]
+    assert red["label"] and float(red["probability_pneumonia"]) >= 0  # kept for audit
     assert out.returncode == 1  # one file failed, the others were still read
     assert "Traceback" not in out.stderr

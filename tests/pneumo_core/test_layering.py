@@ -28,7 +28,7 @@ ALLOWED = {
     "review": {"errors", "config", "decision", "imaging"},
     "presentation": {"errors", "decision", "imaging", "evaluation", "review.records"},
     "model": {"errors", "config", "decision", "imaging", "evaluation"},
-    "uploads": {"errors", "imaging", "model"},
+    "uploads": {"errors", "decision", "imaging", "model"},
     "cli": {"errors", "config", "decision", "presentation", "model", "training"},
     "training": {"errors", "config", "decision", "imaging", "evaluation", "model"},
     "__init__": {"errors", "config"},

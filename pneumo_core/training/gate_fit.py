@@ -1,0 +1,84 @@
+"""Fit the input gate's learned checks on the training films, and fix their thresholds on the
+validation split only: ``python -m pneumo_core calibrate MODEL --gate``.
+
+Rules (recorded in the metadata's ``gate``):
+- feature distance: class means and a Ledoit-Wolf shrunk shared covariance of the model's pooled
+  features on the training part of the split; refuse above the ``PERCENTILE`` of the validation
+  films' distances;
+- orientation: a logistic regression on 64x64 equalised images, training films (upright) against
+  one copy of each turned 90°, 180° or 270°, flipped upside down or inverted; refuse above the
+  ``PERCENTILE`` of the validation films' scores.
+The test split is never looked at.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from ..model.gate import LearnedGate, orientation_input_u8
+
+log = logging.getLogger(__name__)
+PERCENTILE = 99.5
+TRANSFORMS = {
+    "turned 90°": lambda u8: np.rot90(u8, 1),
+    "upside down (180°)": lambda u8: np.rot90(u8, 2),
+    "turned 270°": lambda u8: np.rot90(u8, 3),
+    "flipped vertically": lambda u8: u8[::-1],
+    "inverted (negative)": lambda u8: 255 - u8,
+}
+
+
+def _orientation_data(images_u8: list[np.ndarray], rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    names = list(TRANSFORMS)
+    upright = [orientation_input_u8(im) for im in images_u8]
+    turned = [orientation_input_u8(np.ascontiguousarray(TRANSFORMS[names[i % len(names)]](im)))
+              for i, im in enumerate(images_u8[k] for k in rng.permutation(len(images_u8)))]
+    return np.stack(upright + turned), np.r_[np.zeros(len(upright)), np.ones(len(turned))]
+
+
+def fit_gate(train_features: np.ndarray, train_labels: np.ndarray, val_features: np.ndarray,
+             train_u8: list[np.ndarray], val_u8: list[np.ndarray], seed: int = 0) -> tuple[LearnedGate, dict]:
+    """The learned gate and its record (thresholds, rules, validation figures) for the metadata."""
+    from sklearn.covariance import LedoitWolf
+    from sklearn.linear_model import LogisticRegression
+
+    labels = np.asarray(train_labels)
+    means = np.stack([train_features[labels == c].mean(axis=0) for c in np.unique(labels)])
+    centred = train_features - means[np.searchsorted(np.unique(labels), labels)]
+    covariance = LedoitWolf().fit(centred)
+    partial = LearnedGate(means, covariance.precision_, np.inf, np.zeros(1), 0.0, np.zeros(1), np.ones(1), np.inf)
+    val_distance = partial.distances(val_features)
+    distance_threshold = float(np.percentile(val_distance, PERCENTILE))
+
+    x, y = _orientation_data(train_u8, np.random.default_rng(seed))
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
+    classifier = LogisticRegression(C=0.05, max_iter=3000).fit((x - mean) / scale, y)
+    gate = LearnedGate(means, covariance.precision_, distance_threshold, classifier.coef_[0].astype(np.float64),
+                       float(classifier.intercept_[0]), mean, scale, np.inf)
+    val_upright = gate.orientation_scores(np.stack([orientation_input_u8(im) for im in val_u8]))
+    orientation_threshold = float(np.percentile(val_upright, PERCENTILE))
+    gate = LearnedGate(**{**gate.__dict__, "orientation_threshold": orientation_threshold})
+    caught = {name: float(np.mean(gate.orientation_scores(np.stack(
+        [orientation_input_u8(np.ascontiguousarray(t(im))) for im in val_u8])) > orientation_threshold))
+        for name, t in TRANSFORMS.items()}
+    refused = (val_distance > distance_threshold) | (val_upright > orientation_threshold)
+    record = {
+        "distance_threshold": distance_threshold,
+        "orientation_threshold": orientation_threshold,
+        "rules": {
+            "distance": f"smallest class-conditional Mahalanobis distance of the pooled features (Ledoit-Wolf "
+                        f"shared covariance, training part of the split); refuse above the {PERCENTILE}th "
+                        "percentile of the validation films",
+            "orientation": f"logistic regression on 64x64 equalised images, training films against one turned, "
+                           f"flipped or inverted copy each; refuse above the {PERCENTILE}th percentile of the "
+                           "validation films",
+        },
+        "validation": {"images": len(val_u8), "refused_fraction": float(refused.mean()),
+                       "turned_copies_refused": caught},
+        "training": {"images": len(train_u8), "feature_dims": int(train_features.shape[1])},
+    }
+    log.info("gate: distance threshold %.2f, orientation threshold %.3f, validation refused %.2f %%, turned "
+             "copies caught %s", distance_threshold, orientation_threshold, 100 * refused.mean(), caught)
+    return gate, record
