@@ -28,6 +28,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from pneumo_core import ModelBundle, PneumoError, Predictor, Settings, load_image, texts
+from pneumo_core.training.gate_fit import TRANSFORMS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -95,13 +96,7 @@ def other_dicoms(dicom_dir: Path) -> list[bytes]:
     return out
 
 
-TURNS = {
-    "test films turned 90°": lambda u8: np.rot90(u8, 1),
-    "test films upside down": lambda u8: np.rot90(u8, 2),
-    "test films turned 270°": lambda u8: np.rot90(u8, 3),
-    "test films flipped vertically": lambda u8: u8[::-1],
-    "test films inverted": lambda u8: 255 - u8,
-}
+TURNS = {f"test films {name}": turn for name, turn in TRANSFORMS.items()}  # as the orientation check learnt them
 
 
 def noise_and_blanks() -> list[bytes]:

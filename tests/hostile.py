@@ -11,7 +11,10 @@ import numpy as np
 import pydicom
 from dicom_factory import make_dicom
 from PIL import Image
-from pydicom.uid import DeflatedExplicitVRLittleEndian, ExplicitVRLittleEndian, JPEG2000Lossless
+from pydicom.uid import DeflatedExplicitVRLittleEndian, JPEG2000Lossless
+
+from pneumo_core.decision import CAUTION, OK, REFUSED
+from pneumo_core.imaging.types import MAX_DECODED_BYTES
 
 
 def _chunk(kind: bytes, body: bytes) -> bytes:
@@ -114,4 +117,54 @@ def float_pixel_dicom(u8: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
-__all__ = ["ExplicitVRLittleEndian"]
+
+
+def _png(array: np.ndarray, mode: str | None = None) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(array, mode).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+UNREADABLE = [  # (name, builder(film u8) -> bytes, words the message must hold): never decoded
+    ("png bomb 20000x20000", lambda u8: png_bomb(20_000, 20_000), "million pixels"),
+    ("png 6000x6000 RGBA", lambda u8: png_bomb(6_000, 6_000, 8, 6), "MB to decode"),
+    ("png of size zero", lambda u8: png_bomb(0, 10), "damaged"),
+    ("jpeg cut short, end marker put back", lambda u8: cut_short_jpeg(u8), "incomplete"),
+    ("dicom deflate bomb", lambda u8: deflate_bomb(MAX_DECODED_BYTES + 2**20), "unpack to more than"),
+    ("dicom 20000x20000", lambda u8: dicom(u8[:8, :8], elements=(("Rows", "US", 20000), ("Columns", "US", 20000))),
+     "million pixels"),
+    ("dicom rescale slope 1e308", lambda u8: dicom(u8, elements=(("RescaleSlope", "DS", "1e308"),
+                                                                 ("RescaleIntercept", "DS", "0"))), "not numbers"),
+    ("dicom rescale slope NaN", lambda u8: dicom(u8, elements=(("RescaleSlope", "LO", "nan"),)), "finite number"),
+    ("dicom rescale slope text", lambda u8: dicom(u8, elements=(("RescaleSlope", "LO", "abc"),)), "should be a number"),
+    ("dicom frames text", lambda u8: dicom(u8, elements=(("NumberOfFrames", "LO", "abc"),)), "whole number"),
+    ("dicom float pixels", float_pixel_dicom, "floating-point"),
+    ("dicom without pixels", lambda u8: dicom(u8, pixel_data=b"")[:-8], "DICOM"),
+    ("dicom pixels shorter than header", lambda u8: dicom(u8, pixel_data=u8[:10].tobytes()), "does not match its header"),
+    ("dicom jpeg 2000 garbage", jpeg2000_garbage, "JPEG 2000"),
+    ("dicom colour", lambda u8: dicom(u8[:16, :16], samples_per_pixel=3), "MONOCHROME"),
+    ("dicom without preamble, short pixels", lambda u8: dicom(u8, preamble=False, pixel_data=b"\x00" * 10),
+     "does not match its header"),
+]
+
+
+GATED = [  # (name, builder(film u8) -> bytes, the gate's status, words of its reason): decoded, then judged
+    ("the film itself", lambda f: _png(f), OK, ""),
+    ("all black", lambda f: _png(np.zeros_like(f)), REFUSED, "blank"),
+    ("all white", lambda f: _png(np.full_like(f, 255)), REFUSED, "blank"),
+    ("fully transparent", lambda f: _png(np.dstack([f, f, f, np.zeros_like(f)]), "RGBA"), REFUSED, "blank"),
+    ("1x1", lambda f: _png(f[:1, :1]), REFUSED, "only 1x1 pixels"),
+    ("1x100000", lambda f: _png(np.tile(f[:1], (1, 447))[:, :100_000]), REFUSED, "only 100000x1"),
+    ("a strip 200x1000", lambda f: _png(np.tile(f, (1, 5))[:200, :1000]), REFUSED, "far longer"),
+    ("colour gradient", lambda f: _png(np.dstack([f, f[::-1], f[:, ::-1]])), REFUSED, "colour"),
+    ("grey film stored as RGB", lambda f: _png(np.dstack([f, f, f])), OK, ""),
+    ("dicom CT", lambda f: make_dicom(f, elements=(("Modality", "CS", "CT"),)), REFUSED, "CT image"),
+    ("dicom abdomen", lambda f: make_dicom(f, elements=(("BodyPartExamined", "CS", "ABDOMEN"),)), REFUSED, "ABDOMEN"),
+    ("dicom lateral", lambda f: make_dicom(f, elements=(("ViewPosition", "CS", "LL"),)), REFUSED, "lateral"),
+    ("dicom 4 years", lambda f: make_dicom(f, elements=(("PatientAge", "AS", "004Y"),)), OK, ""),
+    ("dicom 6 months", lambda f: make_dicom(f, elements=(("PatientAge", "AS", "006M"),)), CAUTION, "6 months old"),
+    ("dicom 12 years", lambda f: make_dicom(f, elements=(("PatientAge", "AS", "012Y"),)), CAUTION, "12 years old"),
+    ("dicom 81 years", lambda f: make_dicom(f, elements=(("PatientAge", "AS", "081Y"),)), CAUTION, "81 years old"),
+    ("dicom CT of an adult", lambda f: make_dicom(f, elements=(("Modality", "CS", "CT"), ("PatientAge", "AS", "040Y"))),
+     REFUSED, "CT image"),
+]

@@ -37,11 +37,13 @@ _FLOAT_DATA = ("FloatPixelData", "DoubleFloatPixelData")
 
 
 def _pydicom():
-    """pydicom, set never to warn about (and so never to log) header values it finds invalid: those
-    values may be a patient's name or id."""
+    """pydicom, set never to warn about (and so never to log) header values it finds invalid, and
+    with its own log quiet below CRITICAL: its lines may carry header values (a patient's name or
+    id) and decoder tracebacks. Every failure reaches the user as an ``UnreadableImageError``."""
     import pydicom
 
     pydicom.config.settings.reading_validation_mode = pydicom.config.IGNORE
+    logging.getLogger("pydicom").setLevel(logging.CRITICAL)
     return pydicom
 
 

@@ -1,5 +1,6 @@
 """Fit the input gate's learned checks on the training films, and fix their thresholds on the
-validation split only: ``python -m pneumo_core calibrate MODEL --gate``.
+validation split only: by ``train`` and ``ensemble`` with the calibration, and by
+``python -m pneumo_core calibrate MODEL --gate`` for an existing model.
 
 Rules (recorded in the metadata's ``gate``):
 - feature distance: class means and a Ledoit-Wolf shrunk shared covariance of the model's pooled

@@ -79,21 +79,28 @@ def rescore_validation(bundle: ModelBundle, meta: ModelMetadata, data_dir: Path 
     return dataclasses.replace(record, raw=tuple(raw.tolist()), views=tuple(meta.views))
 
 
-def _refit_gate(bundle: ModelBundle, meta: ModelMetadata, record: ValidationRecord, data_dir) -> ModelMetadata:
-    """The gate fitted on the training part of the model's split, thresholds on its validation part."""
+def fit_bundle_gate(bundle: ModelBundle, meta: ModelMetadata, train: list[Sample], val: list[Sample]) -> ModelMetadata:
+    """``meta`` with the input gate fitted on ``train`` and its thresholds fixed on ``val`` (the
+    model's own split); the gate's arrays are written into the bundle."""
     from ..model.predictor import Predictor
     from .batches import load_u8
     from .gate_fit import fit_gate
+
+    train_u8, val_u8 = load_u8(train, 2, "gate: train images"), load_u8(val, 2, "gate: validation images")
+    features = Predictor(bundle, meta=dataclasses.replace(meta, gate={})).pooled_features
+    gate, record = fit_gate(features([im.astype(np.float32) / 255 for im in train_u8]), np.array([s.label for s in train]),
+                            features([im.astype(np.float32) / 255 for im in val_u8]), train_u8, val_u8)
+    return dataclasses.replace(meta, gate={**record, "sha256": bundle.write_gate(gate)})
+
+
+def _refit_gate(bundle: ModelBundle, meta: ModelMetadata, record: ValidationRecord, data_dir) -> ModelMetadata:
+    """The gate fitted on the training part of the model's split (all train films not in its
+    validation record), thresholds on its validation part."""
     from .kermany import list_split
 
-    val = validation_samples(record, data_dir)
     held_out = set(record.files)
     train = [s for s in list_split(data_dir, "train") if s.path.name not in held_out]
-    train_u8, val_u8 = load_u8(train, 2, "gate: train images"), load_u8(val, 2, "gate: validation images")
-    features = Predictor(bundle, meta=meta).pooled_features
-    gate, gate_record = fit_gate(features([im.astype(np.float32) / 255 for im in train_u8]), np.array([s.label for s in train]),
-                                 features([im.astype(np.float32) / 255 for im in val_u8]), train_u8, val_u8)
-    return dataclasses.replace(meta, gate={**gate_record, "sha256": bundle.write_gate(gate)})
+    return fit_bundle_gate(bundle, meta, train, validation_samples(record, data_dir))
 
 
 def calibrate(bundle: ModelBundle, views: list[tuple[float, float]] | None = None, views_rule: str = "",

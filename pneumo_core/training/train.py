@@ -27,7 +27,7 @@ from ..model.bundle import ModelBundle, ValidationRecord
 from ..model.metadata import ModelMetadata, sha256_of
 from . import kermany
 from .batches import AugmentedBatches, load_u8, stack_inputs
-from .recalibrate import recalibrate
+from .recalibrate import fit_bundle_gate, recalibrate
 from .settings import TrainSettings
 
 log = logging.getLogger(__name__)
@@ -107,7 +107,8 @@ def load_split(s: TrainSettings):
 
 def finalize(members: list, s: TrainSettings, train_s, val_s, val_x, out: Path, command: str,
              seconds: float) -> ModelMetadata:
-    """Merge ``members`` into one model, calibrate it on validation, write model and metadata."""
+    """Merge ``members`` into one model, calibrate it and fit its input gate on validation, write
+    model and metadata."""
     import keras
 
     from ..model.architecture import build_ensemble, gradcam_layers
@@ -133,7 +134,7 @@ def finalize(members: list, s: TrainSettings, train_s, val_s, val_x, out: Path, 
         validation={"images": len(val_s), "patients": len({x.patient for x in val_s}),
                     "split": s.split, "roc_auc_members": member_auc},
     )
-    meta = recalibrate(stub, raw, val_y)
+    meta = fit_bundle_gate(bundle, recalibrate(stub, raw, val_y), train_s, val_s)
     bundle.write_metadata(meta)
     bundle.write_validation_record(ValidationRecord(tuple(x.path.name for x in val_s), tuple(val_y.tolist()),
                                                     tuple(raw.tolist())))

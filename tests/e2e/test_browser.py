@@ -114,21 +114,27 @@ def _select_row(page, grid, row: int) -> None:
     _idle(page)
 
 
-def test_read_save_and_review_in_a_real_browser(app_url, artifacts, fullres_dir, dicom_dir):
+def _in_browser(artifacts, viewport: tuple[int, int], failure: str, steps) -> None:
+    """Run ``steps(page, expect)`` in a fresh headless Chromium page; a screenshot if it fails."""
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = browser.new_page(viewport={"width": 1440, "height": 1400})
+        page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
         page.set_default_timeout(TIMEOUT_MS)
         expect.set_options(timeout=TIMEOUT_MS)
         try:
-            _walk_through(page, expect, app_url, artifacts, fullres_dir, dicom_dir)
+            steps(page, expect)
         except Exception:
-            page.screenshot(path=artifacts / "failure.png")
+            page.screenshot(path=artifacts / failure)
             raise
         finally:
             browser.close()
+
+
+def test_read_save_and_review_in_a_real_browser(app_url, artifacts, fullres_dir, dicom_dir):
+    _in_browser(artifacts, (1440, 1400), "failure.png",
+                lambda page, expect: _walk_through(page, expect, app_url, artifacts, fullres_dir, dicom_dir))
 
 
 def _walk_through(page, expect, url, artifacts, fullres_dir, dicom_dir) -> None:
@@ -205,32 +211,24 @@ def test_out_of_scope_uploads_get_the_refusal_card(app_url, artifacts, dicom_dir
     """The abdominal DICOM and a photo: each shows why it is not read, and no label, heatmap or form."""
     import numpy as np
     from PIL import Image
-    from playwright.sync_api import expect, sync_playwright
 
     photo = tmp_path / "holiday-photo.jpg"
     rng = np.random.default_rng(3)
     sky = np.linspace([90, 140, 220], [230, 240, 255], 480).astype(np.uint8)[:, None, :].repeat(640, axis=1)
     sky[300:] = rng.integers(30, 120, (180, 640, 3))  # a rough "ground"
     Image.fromarray(sky).save(photo, quality=90)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 900})
-        page.set_default_timeout(TIMEOUT_MS)
-        expect.set_options(timeout=TIMEOUT_MS)
-        try:
-            for name, path in [("abdomen", dicom_dir / "abdomen-ot.dcm"), ("photo", photo)]:
-                page.goto(app_url)
-                expect(page.get_by_role("heading", name="Read chest X-rays")).to_be_visible()
-                page.set_input_files("input[type=file]", str(path))
-                expect(page.get_by_text("Not assessed: the model may not read this image")).to_be_visible()
-                _idle(page)
-                assert page.get_by_text("Probability of pneumonia (calibrated)").count() == 0
-                assert page.get_by_role("button", name="Save reading").count() == 0
-                assert page.get_by_text("Download case report (PDF)").count() == 0
-                assert page.get_by_text("regions that raised the score").count() == 0
-                _shot(page, artifacts / f"9-refused-{name}.png")
-        except Exception:
-            page.screenshot(path=artifacts / "failure-refused.png")
-            raise
-        finally:
-            browser.close()
+
+    def steps(page, expect):
+        for name, path in [("abdomen", dicom_dir / "abdomen-ot.dcm"), ("photo", photo)]:
+            page.goto(app_url)
+            expect(page.get_by_role("heading", name="Read chest X-rays")).to_be_visible()
+            page.set_input_files("input[type=file]", str(path))
+            expect(page.get_by_text("Not assessed: the model may not read this image")).to_be_visible()
+            _idle(page)
+            assert page.get_by_text("Probability of pneumonia (calibrated)").count() == 0
+            assert page.get_by_role("button", name="Save reading").count() == 0
+            assert page.get_by_text("Download case report (PDF)").count() == 0
+            assert page.get_by_text("regions that raised the score").count() == 0
+            _shot(page, artifacts / f"9-refused-{name}.png")
+
+    _in_browser(artifacts, (1366, 900), "failure-refused.png", steps)

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from app_helpers import image_captions, metric, run_app, texts
+from hostile import GATED, UNREADABLE
 
 from pneumo_core import ReviewLog
 from ui.widgets import PROBABILITY_TITLE
@@ -186,3 +187,25 @@ def test_an_adult_dicom_is_labelled_with_a_caution(dicom_dir):
     assert not at.exception
     assert any(w.value.startswith("**Caution:**") and "81 years old" in w.value for w in at.warning)
     assert shown_label(at) in ("NORMAL", "PNEUMONIA")
+
+
+@pytest.fixture(scope="module")
+def film(data_dir):
+    from pneumo_core import load_image
+    from pneumo_core.imaging.preprocess import to_uint8
+
+    return to_uint8(load_image(data_dir / "test" / "NORMAL" / "IM-0001-0001.jpeg").pixels)
+
+
+HOSTILE = [(name, build, "unreadable") for name, build, _ in UNREADABLE] + [
+    (name, build, status) for name, build, status, _ in GATED if status == "refused"]
+
+
+@pytest.mark.parametrize("name, build, status", HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_hostile_uploads_never_get_a_label(film, name, build, status):
+    at = upload(run_app(), ("upload.bin", build(film)))
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert ("could not be read" if status == "unreadable" else "Not assessed") in errors
+    assert not at.metric and not at.button and not at.get("download_button")
+    assert not re.search(r">(NORMAL|PNEUMONIA)<", " ".join(m.value for m in at.markdown))

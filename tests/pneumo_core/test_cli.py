@@ -7,6 +7,7 @@ import csv
 import io
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +81,30 @@ def test_predict_walks_a_folder(fullres_dir, tmp_path):
     assert red["label"] and float(red["probability_pneumonia"]) >= 0  # kept for audit
     assert out.returncode == 1  # one file failed, the others were still read
     assert "Traceback" not in out.stderr
+
+
+def test_predict_gives_every_hostile_file_its_status(tmp_path, data_dir):
+    """The tables of hostile and out-of-scope files as a folder: one row each, the right status,
+    a probability and label for every decoded one (for audit), and no traceback."""
+    from hostile import GATED, UNREADABLE
+
+    from pneumo_core import load_image
+    from pneumo_core.imaging.preprocess import to_uint8
+
+    film = to_uint8(load_image(data_dir / "test" / "NORMAL" / "IM-0001-0001.jpeg").pixels)
+    expected = {}
+    for i, (name, build, *rest) in enumerate(UNREADABLE + GATED):
+        if "bomb" in name:  # the bombs have their own memory test; building them here costs time
+            continue
+        path = tmp_path / f"case{i:02d}.bin"
+        path.write_bytes(build(film))
+        expected[path.name] = "unreadable" if len(rest) == 1 else rest[0]
+    out = subprocess.run([sys.executable, "-m", "pneumo_core", "predict", str(tmp_path), "--csv"],
+                         capture_output=True, text=True, timeout=300, cwd=REPO_ROOT)
+    rows = {Path(r["file"]).name: r for r in csv.DictReader(io.StringIO(out.stdout))}
+    assert set(rows) == set(expected)
+    for name, status in expected.items():
+        row = rows[name]
+        assert row["status"] in (status, "refused") if status == "caution" else row["status"] == status, (name, row)
+        assert bool(row["label"]) == (status != "unreadable") and bool(row["reason"]) == (status != "ok")
+    assert out.returncode == 1 and "Traceback" not in out.stderr

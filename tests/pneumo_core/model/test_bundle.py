@@ -39,6 +39,9 @@ def test_committed_bundle_is_whole():
     record = b.validation_record()
     assert len(record.files) == len(record.labels) == len(record.raw) == b.meta.validation["images"]
     assert b.card().startswith("# Model card")
+    gate = b.read_gate()
+    assert gate.distance_threshold == b.meta.gate["distance_threshold"] > 0
+    assert b.gate_report()["rows"]["official test split (624)"]["images"] == 624
 
 
 def test_a_report_of_other_weights_is_refused(copy):

@@ -32,7 +32,8 @@ def _with_views(model_path, folder, views, **changes):
     path = folder / model_path.name
     shutil.copy(model_path, path)
     meta = ModelBundle(model_path).read_metadata()
-    ModelBundle(path).write_metadata(dataclasses.replace(meta, views=tuple(views), **changes))
+    # other views make other features: the gate fitted on the old ones does not travel
+    ModelBundle(path).write_metadata(dataclasses.replace(meta, views=tuple(views), gate={}, **changes))
     return path
 
 

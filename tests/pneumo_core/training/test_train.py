@@ -36,6 +36,8 @@ def test_training_writes_model_metadata_and_records(trained):
     assert meta["input_size"] == 32 and meta["classes"] == list(CLASSES)
     assert meta["training"]["command"].startswith("python -m pneumo_core ")
     assert "weights_file" not in meta
+    assert meta["gate"]["sha256"] and bundle.gate_path.is_file()  # a trained model comes with its input gate
+    assert meta["gate"]["validation"]["images"] == meta["validation"]["images"]
     p = meta["presets"]
     assert 0 <= p["screening"] <= p["balanced"] <= p["high_specificity"] <= 1
     assert meta["band"][0] <= p["balanced"] <= meta["band"][1]
