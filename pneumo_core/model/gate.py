@@ -24,6 +24,14 @@ from ..decision import REFUSED, Finding
 from ..imaging.preprocess import equalize, resize_square, to_uint8
 
 ORIENTATION_SIZE = 64
+FAR_FROM_TRAINING = Finding(REFUSED, "the image does not look like the chest films the model was trained on (it may "
+                                     "be another body part, a photo, a document or a screenshot)")
+TURNED = Finding(REFUSED, "the film looks turned, upside down, flipped or inverted (a negative); upload it upright, "
+                          "as the imaging system shows it")
+# When both fire, which of the two it is cannot be told apart: one reason covering either.
+FAR_OR_TURNED = Finding(REFUSED, "the image does not look like an upright chest film of the kind the model was "
+                                 "trained on: it may be another body part, a photo, a document or a screenshot, or "
+                                 "a chest film turned, upside down, flipped or inverted")
 
 
 def orientation_input(gray: np.ndarray, size: int = ORIENTATION_SIZE) -> np.ndarray:
@@ -61,16 +69,10 @@ class LearnedGate:
         return 1.0 / (1.0 + np.exp(-(z @ self.orientation_weights + self.orientation_bias)))
 
     def feature_finding(self, distance: float) -> Finding | None:
-        if distance <= self.distance_threshold:
-            return None
-        return Finding(REFUSED, "the image does not look like the chest films the model was trained on (it may be "
-                                "another body part, a photo, a document or a screenshot)")
+        return FAR_FROM_TRAINING if distance > self.distance_threshold else None
 
     def orientation_finding(self, score: float) -> Finding | None:
-        if score <= self.orientation_threshold:
-            return None
-        return Finding(REFUSED, "the film looks turned, upside down, flipped or inverted (a negative); upload it "
-                                "upright, as the imaging system shows it")
+        return TURNED if score > self.orientation_threshold else None
 
     def to_bytes(self) -> bytes:
         buf = io.BytesIO()

@@ -26,7 +26,7 @@ from ..imaging.types import LoadedImage, Source
 from . import calibration
 from .bundle import ModelBundle
 from .explain import Explainer
-from .gate import orientation_input
+from .gate import FAR_OR_TURNED, TURNED, orientation_input
 from .heatmaps import Heatmap
 from .metadata import ModelMetadata
 
@@ -112,7 +112,10 @@ class Predictor:
                 findings = list(im.assessment.findings)
                 if self.gate is not None and features is not None:
                     found = self.gate.feature_finding(float(self.gate.distances(features[i:i + 1])[0]))
-                    findings += [found] if found else []
+                    if found and TURNED in findings:  # both learned checks: one reason that covers either
+                        findings = [f for f in findings if f != TURNED] + [FAR_OR_TURNED]
+                    elif found:
+                        findings.append(found)
                 out.append(Scored(float(p), Assessment.of(findings)))
         return out
 
