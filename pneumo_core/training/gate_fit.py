@@ -19,9 +19,14 @@ import logging
 import numpy as np
 
 from ..model.gate import LearnedGate, orientation_input_u8
+from .augment import AugmentSettings, augment
 
 log = logging.getLogger(__name__)
 PERCENTILE = 99.5
+# Mild acquisition changes (no erasing, rotations well short of a turn) applied to every film before
+# the orientation classifier sees it, upright or turned: it should learn orientation, not acquisition.
+ORIENTATION_AUGMENT = AugmentSettings(rotation_deg=8.0, scale=(0.9, 1.1), aspect=(0.9, 1.1), shift_fraction=0.05,
+                                      erase_probability=0.0)
 TRANSFORMS = {
     "turned 90°": lambda u8: np.rot90(u8, 1),
     "upside down (180°)": lambda u8: np.rot90(u8, 2),
@@ -31,19 +36,35 @@ TRANSFORMS = {
 }
 
 
-def _orientation_data(images_u8: list[np.ndarray], rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _orientation_data(images_u8: list[np.ndarray], rng: np.random.Generator,
+                      varied: AugmentSettings | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Upright films against one turned, flipped or inverted copy each; with ``varied``, every film
+    first goes through those acquisition changes."""
     names = list(TRANSFORMS)
-    upright = [orientation_input_u8(im) for im in images_u8]
-    turned = [orientation_input_u8(np.ascontiguousarray(TRANSFORMS[names[i % len(names)]](im)))
+
+    def vary(u8: np.ndarray) -> np.ndarray:
+        return augment(u8, rng, varied) if varied is not None else u8
+
+    upright = [orientation_input_u8(vary(im)) for im in images_u8]
+    turned = [orientation_input_u8(np.ascontiguousarray(TRANSFORMS[names[i % len(names)]](vary(im))))
               for i, im in enumerate(images_u8[k] for k in rng.permutation(len(images_u8)))]
     return np.stack(upright + turned), np.r_[np.zeros(len(upright)), np.ones(len(turned))]
+
+
+def fit_orientation(train_u8: list[np.ndarray], seed: int = 0, varied: AugmentSettings | None = ORIENTATION_AUGMENT):
+    """(weights, bias, mean, scale) of the orientation classifier."""
+    from sklearn.linear_model import LogisticRegression
+
+    x, y = _orientation_data(train_u8, np.random.default_rng(seed), varied)
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
+    classifier = LogisticRegression(C=0.05, max_iter=3000).fit((x - mean) / scale, y)
+    return classifier.coef_[0].astype(np.float64), float(classifier.intercept_[0]), mean, scale
 
 
 def fit_gate(train_features: np.ndarray, train_labels: np.ndarray, val_features: np.ndarray,
              train_u8: list[np.ndarray], val_u8: list[np.ndarray], seed: int = 0) -> tuple[LearnedGate, dict]:
     """The learned gate and its record (thresholds, rules, validation figures) for the metadata."""
     from sklearn.covariance import LedoitWolf
-    from sklearn.linear_model import LogisticRegression
 
     labels = np.asarray(train_labels)
     means = np.stack([train_features[labels == c].mean(axis=0) for c in np.unique(labels)])
@@ -53,11 +74,8 @@ def fit_gate(train_features: np.ndarray, train_labels: np.ndarray, val_features:
     val_distance = partial.distances(val_features)
     distance_threshold = float(np.percentile(val_distance, PERCENTILE))
 
-    x, y = _orientation_data(train_u8, np.random.default_rng(seed))
-    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
-    classifier = LogisticRegression(C=0.05, max_iter=3000).fit((x - mean) / scale, y)
-    gate = LearnedGate(means, covariance.precision_, distance_threshold, classifier.coef_[0].astype(np.float64),
-                       float(classifier.intercept_[0]), mean, scale, np.inf)
+    weights, bias, mean, scale = fit_orientation(train_u8, seed)
+    gate = LearnedGate(means, covariance.precision_, distance_threshold, weights, bias, mean, scale, np.inf)
     val_upright = gate.orientation_scores(np.stack([orientation_input_u8(im) for im in val_u8]))
     orientation_threshold = float(np.percentile(val_upright, PERCENTILE))
     gate = LearnedGate(**{**gate.__dict__, "orientation_threshold": orientation_threshold})
@@ -73,8 +91,8 @@ def fit_gate(train_features: np.ndarray, train_labels: np.ndarray, val_features:
                         f"shared covariance, training part of the split); refuse above the {PERCENTILE}th "
                         "percentile of the validation films",
             "orientation": f"logistic regression on 64x64 equalised images, training films against one turned, "
-                           f"flipped or inverted copy each; refuse above the {PERCENTILE}th percentile of the "
-                           "validation films",
+                           f"flipped or inverted copy each, every film first varied by mild acquisition changes "
+                           f"({ORIENTATION_AUGMENT}); refuse above the {PERCENTILE}th percentile of the validation films",
         },
         "validation": {"images": len(val_u8), "refused_fraction": float(refused.mean()),
                        "turned_copies_refused": caught},
