@@ -108,10 +108,11 @@ class Predictor:
             prepared = [self.prepare(im) for im in images[start:start + batch_size]]
             raw, features = self._forward(prepared, with_features=self.gate is not None)
             probs = calibration.apply_temperature(raw, self.meta.temperature)
-            for p, im, i in zip(probs, prepared, range(len(prepared))):
+            distances = self.gate.distances(features) if features is not None else [None] * len(prepared)
+            for p, im, distance in zip(probs, prepared, distances):
                 findings = list(im.assessment.findings)
-                if self.gate is not None and features is not None:
-                    found = self.gate.feature_finding(float(self.gate.distances(features[i:i + 1])[0]))
+                if distance is not None:
+                    found = self.gate.feature_finding(float(distance))
                     if found and TURNED in findings:  # both learned checks: one reason that covers either
                         findings = [f for f in findings if f != TURNED] + [FAR_OR_TURNED]
                     elif found:
