@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..decision import Assessment, Prediction, decide
+from ..decision import REFUSED, Assessment, Prediction, decide
 from ..errors import ModelFileError
 from ..imaging.checks import assess
 from ..imaging.load import load_image
@@ -111,7 +111,10 @@ class Predictor:
             distances = self.gate.distances(features) if features is not None else [None] * len(prepared)
             for p, im, distance in zip(probs, prepared, distances):
                 findings = list(im.assessment.findings)
-                if distance is not None:
+                concrete = any(f.status == REFUSED and f != TURNED for f in findings)
+                if concrete:  # a plain reason (colour, blank, header...) says it best: no learned guesses beside it
+                    findings = [f for f in findings if f != TURNED]
+                elif distance is not None:
                     found = self.gate.feature_finding(float(distance))
                     if found and TURNED in findings:  # both learned checks: one reason that covers either
                         findings = [f for f in findings if f != TURNED] + [FAR_OR_TURNED]
