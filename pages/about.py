@@ -8,7 +8,7 @@ import streamlit as st
 
 from pneumo_core import texts
 from ui.guard import guarded
-from ui.resources import get_bundle
+from ui.resources import get_bundle, get_gate_report
 
 
 @guarded
@@ -30,8 +30,8 @@ def page() -> None:
         # the card's headings, two levels down so they sit under this page's title
         st.markdown(re.sub(r"^(#+) ", lambda m: "#" * min(len(m.group(1)) + 2, 6) + " ", bundle.card(), flags=re.M))
     st.subheader("What pneumo will not read")
-    st.markdown(texts.GATE_SUMMARY + " " + texts.GATE_LEARNED)
-    gate_report = bundle.gate_report() or {"rows": {}}
+    st.markdown(texts.GATE_SUMMARY)
+    gate_report = get_gate_report() or {"rows": {}}
     test_row = gate_report["rows"].get(texts.GATE_TEST_ROW, {})
     st.info(texts.GATE_LIMITS.format(
         validation=f"{meta.gate['validation']['refused_fraction']:.1%}" if meta.gate else "an unmeasured share",

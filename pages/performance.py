@@ -9,7 +9,7 @@ import streamlit as st
 from pneumo_core import CUSTOM, PUBLISHED, charts, texts
 from ui import state
 from ui.guard import guarded
-from ui.resources import get_bundle, get_report
+from ui.resources import get_bundle, get_gate_report, get_report
 from ui.widgets import PROBABILITY_TITLE
 
 
@@ -33,9 +33,9 @@ def comparison_table(report, default: dict) -> pd.DataFrame:
 
 def gate_section() -> None:
     """What the input gate refuses, from the committed gate report (out-of-scope images and test films)."""
-    report = get_bundle().gate_report()
+    report = get_gate_report()
     st.subheader("What the model refuses to read")
-    st.markdown(texts.GATE_SUMMARY + " " + texts.GATE_LEARNED)
+    st.markdown(texts.GATE_SUMMARY)
     if report is None:
         st.info("The input gate has not been measured for this model yet.")
         return

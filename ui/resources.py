@@ -29,3 +29,9 @@ def get_review_log() -> ReviewLog:
 @st.cache_resource(show_spinner=False)
 def get_report() -> EvaluationReport:
     return get_bundle().report("test")
+
+
+@st.cache_resource(show_spinner=False)
+def get_gate_report() -> dict | None:
+    """How the input gate did when it was measured (out-of-scope images, test films), or None."""
+    return get_bundle().gate_report()

@@ -74,6 +74,24 @@ class LearnedGate:
     def orientation_finding(self, score: float) -> Finding | None:
         return TURNED if score > self.orientation_threshold else None
 
+    def before_network(self, gray: np.ndarray) -> list[Finding]:
+        """The orientation check of one gray image in [0, 1] (needs no network)."""
+        found = self.orientation_finding(float(self.orientation_scores(orientation_input(gray))[0]))
+        return [found] if found else []
+
+    def with_distance(self, findings: list[Finding], distance: float) -> list[Finding]:
+        """``findings`` (made before the network) with the feature-distance check added, worded once:
+        a plain reason (colour, blank, header...) stands alone, and when both learned checks fire,
+        one reason covers either."""
+        if any(f.status == REFUSED and f != TURNED for f in findings):
+            return [f for f in findings if f != TURNED]
+        found = self.feature_finding(distance)
+        if found is None:
+            return list(findings)
+        if TURNED in findings:
+            return [f for f in findings if f != TURNED] + [FAR_OR_TURNED]
+        return [*findings, found]
+
     def to_bytes(self) -> bytes:
         buf = io.BytesIO()
         np.savez_compressed(buf, means=self.means, precision=self.precision,

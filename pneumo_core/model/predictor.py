@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..decision import REFUSED, Assessment, Prediction, decide
+from ..decision import Assessment, Prediction, decide
 from ..errors import ModelFileError
 from ..imaging.checks import assess
 from ..imaging.load import load_image
@@ -26,7 +26,6 @@ from ..imaging.types import LoadedImage, Source
 from . import calibration
 from .bundle import ModelBundle
 from .explain import Explainer
-from .gate import FAR_OR_TURNED, TURNED, orientation_input
 from .heatmaps import Heatmap
 from .metadata import ModelMetadata
 
@@ -85,10 +84,7 @@ class Predictor:
         if not isinstance(image, (LoadedImage, np.ndarray)):
             image = load_image(image)
         gray = _as_gray(image)
-        findings = list(assess(image).findings)
-        if self.gate is not None:
-            score = float(self.gate.orientation_scores(orientation_input(gray))[0])
-            findings += [f for f in [self.gate.orientation_finding(score)] if f]
+        findings = list(assess(image).findings) + (self.gate.before_network(gray) if self.gate else [])
         return PreparedImage(model_inputs(gray, self.meta.input_size, self.meta.views), gray.shape[:2],
                              Assessment.of(findings))
 
@@ -111,15 +107,8 @@ class Predictor:
             distances = self.gate.distances(features) if features is not None else [None] * len(prepared)
             for p, im, distance in zip(probs, prepared, distances):
                 findings = list(im.assessment.findings)
-                concrete = any(f.status == REFUSED and f != TURNED for f in findings)
-                if concrete:  # a plain reason (colour, blank, header...) says it best: no learned guesses beside it
-                    findings = [f for f in findings if f != TURNED]
-                elif distance is not None:
-                    found = self.gate.feature_finding(float(distance))
-                    if found and TURNED in findings:  # both learned checks: one reason that covers either
-                        findings = [f for f in findings if f != TURNED] + [FAR_OR_TURNED]
-                    elif found:
-                        findings.append(found)
+                if distance is not None:
+                    findings = self.gate.with_distance(findings, float(distance))
                 out.append(Scored(float(p), Assessment.of(findings)))
         return out
 
@@ -137,11 +126,8 @@ class Predictor:
         the mean logit over an image's views."""
         if not len(images):
             return np.zeros(0)
-        return np.concatenate([self._raw([self.prepare(im) for im in images[start:start + batch_size]])
+        return np.concatenate([self._forward([self.prepare(im) for im in images[start:start + batch_size]])[0]
                                for start in range(0, len(images), batch_size)])
-
-    def _raw(self, prepared: list[PreparedImage]) -> np.ndarray:
-        return self._forward(prepared)[0]
 
     def _forward(self, prepared: list[PreparedImage], with_features: bool = False):
         """(raw probabilities (N,), pooled features (N, D) or None): one pass of the network; the

@@ -28,11 +28,11 @@ CAUTION_HEADLINE = "Caution"
 GATE_SUMMARY = ("Before the model reads an image, pneumo checks it. It does not read a file that is blank or nearly "
                 "uniform, in colour, too small or too elongated to be a chest film, or whose DICOM header names "
                 "another modality (CT, MR, ultrasound…), another body part or a lateral view. It reads, with a "
-                "caution, a film whose DICOM header gives an age outside 1–5 years.")
+                "caution, a film whose DICOM header gives an age outside 1–5 years. It also refuses an image whose "
+                "features, as the model sees them, lie far from every training film (other body parts, photos, "
+                "documents, screenshots, noise), and a film turned, upside down, flipped vertically or inverted "
+                "(a negative).")
 GATE_TEST_ROW = "official test split (624)"  # the gate report's row of the test films
-GATE_LEARNED = ("It also refuses an image whose features, as the model sees them, lie far from every training "
-                "film (other body parts, photos, documents, screenshots, noise), and a film turned, upside down, "
-                "flipped vertically or inverted (a negative).")
 GATE_LIMITS = ("What the check does not catch: a film mirrored left to right; an adult chest film (it is read, "
                "with a caution only when the DICOM header gives the age, and the gate has not been measured on adult "
                "films: one adult sample cannot measure that); and anything too close to a pediatric chest film for "
