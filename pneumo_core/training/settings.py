@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import asdict, dataclass, field, fields
+import logging
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from .augment import AugmentSettings
+from .augment import RECIPES, SHORTCUT_FREE, AugmentSettings
+
+log = logging.getLogger(__name__)
 
 SETTINGS_FILE = "settings.json"
 # Settings a command line may change (the rest come from the data folder, the output folder and the run).
@@ -40,7 +43,8 @@ class TrainSettings:
     verbose: int = 1
     max_minutes: float = 0.0  # >0: stop after the epoch that passes this wall-clock budget
     version: str = ""
-    augment: AugmentSettings = field(default_factory=AugmentSettings)
+    # Model v2's recipe; the shipped ensemble was trained with ``AugmentSettings()`` (see its settings.json).
+    augment: AugmentSettings = SHORTCUT_FREE
 
     def save(self, run_dir: Path) -> None:
         (Path(run_dir) / SETTINGS_FILE).write_text(json.dumps(asdict(self), indent=2) + "\n")
@@ -49,8 +53,12 @@ class TrainSettings:
     def read(cls, run_dir: Path) -> TrainSettings:
         """The settings a run was trained with (its ``settings.json``)."""
         raw = json.loads((Path(run_dir) / SETTINGS_FILE).read_text())
+        known_augment = {f.name for f in fields(AugmentSettings)}
+        dropped = sorted(set(raw["augment"]) - known_augment)
+        if dropped:
+            log.warning("%s: augmentation settings %s are no longer known; ignored", run_dir, dropped)
         raw["augment"] = AugmentSettings(**{k: tuple(v) if isinstance(v, list) else v
-                                            for k, v in raw["augment"].items()})
+                                            for k, v in raw["augment"].items() if k in known_augment})
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in raw.items() if k in known})
 
@@ -65,9 +73,12 @@ def add_arguments(parser: argparse.ArgumentParser, default_data: Path) -> None:
         parser.add_argument("--" + name.replace("_", "-"), type=type(value), default=value,
                             help=f"default {value}")
     parser.add_argument("--version", default="", help="model version string (default: the out folder's name)")
+    parser.add_argument("--augment", choices=sorted(RECIPES), default="shortcut-free",
+                        help="augmentation recipe (default: %(default)s; 'ensemble-2026.11' is the shipped model's)")
 
 
 def from_arguments(args: argparse.Namespace) -> TrainSettings:
     chosen = {name: getattr(args, name) for name in ("data", "out", "version", *TUNABLE)}
     chosen["version"] = chosen["version"] or Path(chosen["out"]).name
+    chosen["augment"] = RECIPES[getattr(args, "augment", "shortcut-free")]
     return TrainSettings(**chosen)
