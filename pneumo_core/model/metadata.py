@@ -48,6 +48,9 @@ class ModelMetadata:
     # The input gate's learned checks: thresholds, the rules that chose them, validation figures and
     # the SHA-256 of the arrays file in the bundle; empty when the model has none.
     gate: dict = field(default_factory=dict)
+    # The validation stress report and shortcut probe (``python -m pneumo_core stress MODEL --save``):
+    # empty until the model has been judged.
+    stress: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if tuple(self.classes) != CLASSES:

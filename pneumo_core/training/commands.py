@@ -65,6 +65,15 @@ def add_commands(sub, env: Settings) -> None:
                    help="data folder, with --views or --gate (default: %(default)s)")
     p.set_defaults(run=run_calibrate)
 
+    p = sub.add_parser("stress", help="judge a model on validation under framing changes, and probe for shortcuts",
+                       description="Specificity and sensitivity on the model's validation split under vertical and "
+                                   "horizontal stretch, centre crop and zoom-out, and how much of its output global "
+                                   "image statistics explain; never looks at the test split.")
+    p.add_argument("model", type=Path, help="model file")
+    p.add_argument("--data", type=Path, default=env.data_dir, help="data folder (default: %(default)s)")
+    p.add_argument("--save", action="store_true", help="keep the report in the model's metadata")
+    p.set_defaults(run=run_stress)
+
 
 def run_evaluate(args: argparse.Namespace) -> int:
     from ..model.bundle import ModelBundle
@@ -94,6 +103,22 @@ def run_ensemble(args: argparse.Namespace) -> int:
     started = time.time()
     merge(args.runs, args.out, args.data, args.version)
     log.info("merged %d runs in %.0f s", len(args.runs), time.time() - started)
+    return 0
+
+
+def run_stress(args: argparse.Namespace) -> int:
+    import dataclasses
+    import sys
+
+    from ..model.bundle import ModelBundle
+    from .stress import judge, probe_text, table
+
+    bundle = ModelBundle(args.model)
+    report = judge(bundle, args.data)
+    sys.stdout.write(table(report) + "\n" + probe_text(report["shortcut"]) + "\n")
+    if args.save:
+        command = f"python -m pneumo_core stress {args.model} --save"
+        bundle.write_metadata(dataclasses.replace(bundle.read_metadata(), stress={**report, "command": command}))
     return 0
 
 

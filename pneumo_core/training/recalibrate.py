@@ -124,6 +124,9 @@ def calibrate(bundle: ModelBundle, views: list[tuple[float, float]] | None = Non
         new = _refit_gate(bundle, dataclasses.replace(new, gate={}), record, data_dir)
     if views:
         bundle.write_validation_record(record)
+    if new.stress and new.stress.get("threshold") != new.default_threshold:
+        log.warning("the default threshold moved: the stress report no longer applies; run `stress --save` again")
+        new = dataclasses.replace(new, stress={})
     bundle.write_metadata(new)
     log.info("temperature %.3f, presets %s, band %s", new.temperature, new.presets, new.band)
     return new

@@ -74,3 +74,15 @@ def test_report_schema(tiny_predictor, data_dir):
     assert len(report["images"]) == len(samples)
     assert {r["subtype"] for r in report["images"]} <= {"bacteria", "virus", "none"}
     json.dumps(report)  # serialisable
+
+
+def test_stress_command_judges_a_trained_model_and_keeps_the_report(trained, data_dir, capsys):
+    from pneumo_core.training.stress import STRESSES
+
+    assert cli_main(["stress", str(trained / "model.keras"), "--data", str(data_dir), "--save"]) == 0
+    printed = capsys.readouterr().out
+    assert "| vertical stretch 85 % |" in printed and "image statistics alone" in printed
+    stress = ModelBundle(trained / "model.keras").read_metadata().stress
+    assert set(stress["rows"]) == set(STRESSES) and stress["command"].startswith("python -m pneumo_core stress")
+    assert stress["images"] == json.loads((trained / "model.json").read_text())["validation"]["images"]
+    assert isinstance(stress["eligible"], bool) and stress["shortcut"]["statistics"] == 27
