@@ -22,7 +22,9 @@ from ..model.gate import LearnedGate, orientation_input_u8
 from .augment import AugmentSettings, augment
 
 log = logging.getLogger(__name__)
-PERCENTILE = 99.5
+# G3: the highest of 99.5 / 99.75 / 99.9 still refusing >= 99 % of every turned and out-of-scope category
+# on validation (``python -m tools.gate_percentile_study``; G1 and G2 used 99.5).
+PERCENTILE = 99.75
 # Mild acquisition changes (no erasing, rotations well short of a turn) applied to every film before
 # the orientation classifier sees it, upright or turned: it should learn orientation, not acquisition.
 ORIENTATION_AUGMENT = AugmentSettings(rotation_deg=8.0, scale=(0.9, 1.1), aspect=(0.9, 1.1), shift_fraction=0.05,
