@@ -5,7 +5,7 @@
   operating point and whether a second opinion is recommended. With ``--csv`` a refused image keeps
   its probability and label for audit. An unreadable file is reported on its own row and does not
   stop the others; the exit status is 1 if any file could not be read.
-- ``evaluate``, ``train``, ``ensemble``, ``calibrate``, ``stress``: the offline pipeline
+- ``evaluate``, ``train``, ``ensemble``, ``assemble``, ``calibrate``, ``stress``: the offline pipeline
   (``pneumo_core.training``, loaded only when one of them runs).
 
 Logging and argument parsing are set up here once. Bad arguments get a usage message and exit

@@ -11,7 +11,7 @@ runs=/tmp/runs; mkdir -p $runs
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
 for i in $(seq 0 $((members - 1))); do
   python3 -m pneumo_core train --data .data/kermany-224 --out $runs/m$i --member-index $i \
-    --epochs "$epochs" --image-size "$size" --verbose 2 --workers 3 --max-minutes 7 > $runs/log_m$i.txt 2>&1 &
+    --epochs "$epochs" --image-size "$size" --architecture resnet --width 24 --augment ensemble-2026.11 --verbose 2 --workers 3 --max-minutes 7 > $runs/log_m$i.txt 2>&1 &
 done
 wait
 tail -n 3 $runs/log_m*.txt

@@ -52,6 +52,16 @@ def add_commands(sub, env: Settings) -> None:
     p.add_argument("--version", default="", help="model version string (default: the out folder's name)")
     p.set_defaults(run=run_ensemble)
 
+    p = sub.add_parser("assemble", help="calibrate the final network of a K-fold recipe on its folds' out-of-fold outputs",
+                       description="Serve the network of `train --folds K --fold -1`, with calibration, presets, band, "
+                                   "input gate and stress report fixed on the out-of-fold outputs of the K fold runs.")
+    p.add_argument("folds", nargs="+", type=Path, help="output folders of `train --folds K --fold i`, i = 0..K-1")
+    p.add_argument("--final", required=True, type=Path, help="output folder of `train --folds K --fold -1`")
+    p.add_argument("--out", required=True, type=Path, help="folder for the deployable model")
+    p.add_argument("--data", default=None, help="data folder (default: the one the runs used)")
+    p.add_argument("--version", default="", help="model version string (default: the out folder's name)")
+    p.set_defaults(run=run_assemble)
+
     p = sub.add_parser("calibrate", help="re-fix calibration and presets from the recorded validation outputs",
                        description="Re-fix temperature, presets and band on the model's validation record; "
                                    "never looks at the test split.")
@@ -103,6 +113,15 @@ def run_ensemble(args: argparse.Namespace) -> int:
     started = time.time()
     merge(args.runs, args.out, args.data, args.version)
     log.info("merged %d runs in %.0f s", len(args.runs), time.time() - started)
+    return 0
+
+
+def run_assemble(args: argparse.Namespace) -> int:
+    from .assemble import assemble
+
+    started = time.time()
+    assemble(args.folds, args.final, args.out, args.data, args.version)
+    log.info("assembled %d folds in %.0f s", len(args.folds), time.time() - started)
     return 0
 
 

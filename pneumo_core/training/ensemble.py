@@ -19,7 +19,7 @@ from .settings import TrainSettings
 from .train import MODEL_FILE, command_line, finalize, load_split
 
 log = logging.getLogger(__name__)
-_MUST_MATCH = ("image_size", "width", "val_fraction", "split", "split_seed", "limit")
+_MUST_MATCH = ("image_size", "architecture", "width", "val_fraction", "split", "split_seed", "limit")
 
 
 def merge(run_dirs: list[Path], out: Path, data_dir: str | None = None, version: str = ""):

@@ -118,3 +118,21 @@ def split_by_patient(
     train = [s for s in samples if s.patient not in val_patients]
     val = [s for s in samples if s.patient in val_patients]
     return train, val
+
+
+def patient_folds(samples: list[Sample], k: int, seed: int) -> np.ndarray:
+    """A fold number in ``0..k-1`` for every sample: no patient in two folds, each fold with about
+    the class balance of the whole (``StratifiedGroupKFold``, shuffled with ``seed``)."""
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    if k < 2:
+        raise ValueError(f"expected at least 2 folds; got {k}")
+    labels = np.array([s.label for s in samples])
+    patients = [s.patient for s in samples]
+    if len(set(patients)) < k:
+        raise ValueError(f"expected at least {k} patients for {k} folds; got {len(set(patients))}")
+    folds = np.full(len(samples), -1)
+    splitter = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed)
+    for fold, (_, held_out) in enumerate(splitter.split(np.zeros(len(samples)), labels, patients)):
+        folds[held_out] = fold
+    return folds

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ..decision import CLASSES
-from ..errors import DataLayoutError
+from ..errors import DataLayoutError, ModelFileError
 from ..evaluation import metrics
 from ..model import calibration
 from ..model.bundle import ModelBundle, ValidationRecord
@@ -110,7 +110,10 @@ def calibrate(bundle: ModelBundle, views: list[tuple[float, float]] | None = Non
     checks are re-fitted too when ``gate`` is asked for or the model already has them."""
     meta = bundle.read_metadata()
     record = bundle.validation_record()
-    refit_gate = gate or bool(meta.gate)
+    if meta.validation.get("out_of_fold") and (gate or views):
+        raise ModelFileError(f"{bundle.weights.name} was assembled from K folds: its gate and views are fixed by "
+                             "`assemble` (run it again); `calibrate` alone re-fits only its calibration")
+    refit_gate = (gate or bool(meta.gate)) and not meta.validation.get("out_of_fold")
     if (views or refit_gate) and data_dir is None:
         raise ValueError("expected the data folder to re-score the validation images")
     if views:

@@ -17,8 +17,8 @@ log = logging.getLogger(__name__)
 SETTINGS_FILE = "settings.json"
 # Settings a command line may change (the rest come from the data folder, the output folder and the run).
 TUNABLE = ("image_size", "epochs", "batch_size", "learning_rate", "weight_decay", "label_smoothing", "dropout",
-           "width", "member_index", "val_fraction", "split", "split_seed", "seed", "limit", "workers", "verbose",
-           "max_minutes")
+           "architecture", "width", "member_index", "val_fraction", "split", "folds", "fold", "split_seed", "seed",
+           "limit", "workers", "verbose", "max_minutes")
 
 
 @dataclass(frozen=True)
@@ -32,11 +32,17 @@ class TrainSettings:
     weight_decay: float = 5e-4
     label_smoothing: float = 0.05
     dropout: float = 0.4
-    width: int = 24
+    architecture: str = "fast"  # model v2's; the shipped ensemble's members are "resnet", width 24
+    width: int = 32
     member_index: int = 0
     val_fraction: float = 0.2
     split: str = "earliest"  # see kermany.split_by_patient
     split_seed: int = 20180222
+    # With folds > 0 the split is patient-grouped K-fold instead (``kermany.patient_folds``, split_seed):
+    # ``fold`` in 0..folds-1 is held out for validation; fold = -1 trains on all of train, without
+    # validation (the final network; ``assemble`` calibrates it on the folds' out-of-fold outputs).
+    folds: int = 0
+    fold: int = -1
     seed: int = 1
     limit: int = 0  # >0: use only this many images per class (tests, smoke runs)
     workers: int = 8
@@ -59,6 +65,7 @@ class TrainSettings:
             log.warning("%s: augmentation settings %s are no longer known; ignored", run_dir, dropped)
         raw["augment"] = AugmentSettings(**{k: tuple(v) if isinstance(v, list) else v
                                             for k, v in raw["augment"].items() if k in known_augment})
+        raw.setdefault("architecture", "resnet")  # runs recorded before there was a choice
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in raw.items() if k in known})
 

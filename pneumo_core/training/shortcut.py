@@ -59,21 +59,35 @@ def _r2_cv(x: np.ndarray, target: np.ndarray, folds: int = 5, seed: int = 0) -> 
     return float(1.0 - np.mean((target - predicted) ** 2) / np.var(target))
 
 
-def probe(train_stats: np.ndarray, train_labels, val_stats: np.ndarray, val_labels, val_logits) -> dict:
-    """The shortcut probe (see the module docstring) from statistics, labels and the model's logits."""
+def statistics_auc(train_stats: np.ndarray, train_labels, val_stats: np.ndarray, val_labels) -> float | None:
+    """ROC AUC on validation of a logistic regression on the statistics fitted on train (None
+    with one class only)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import roc_auc_score
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    y_train, y_val = np.asarray(train_labels), np.asarray(val_labels)
-    logits = np.asarray(val_logits, dtype=np.float64)
-    if not (len(val_stats) == len(y_val) == len(logits)) or len(train_stats) != len(y_train):
+    y_val = np.asarray(val_labels)
+    if len(train_stats) != len(train_labels) or len(val_stats) != len(y_val):
         raise ValueError("expected one row of statistics per label and logit")
+    if len(set(y_val)) < 2 or len(set(np.asarray(train_labels))) < 2:
+        return None
     classifier = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=5000))
-    classifier.fit(train_stats, y_train)
-    auc = float(roc_auc_score(y_val, classifier.predict_proba(val_stats)[:, 1])) if len(set(y_val)) == 2 else None
-    within = [_r2_cv(val_stats[y_val == c], logits[y_val == c]) for c in np.unique(y_val)]
+    classifier.fit(train_stats, train_labels)
+    return float(roc_auc_score(y_val, classifier.predict_proba(val_stats)[:, 1]))
+
+
+def explained(stats: np.ndarray, labels, logits) -> dict:
+    """R² of ``logits`` predicted from the statistics, overall and within each class (averaged)."""
+    y, logits = np.asarray(labels), np.asarray(logits, dtype=np.float64)
+    if not len(stats) == len(y) == len(logits):
+        raise ValueError("expected one row of statistics per label and logit")
+    within = [_r2_cv(stats[y == c], logits[y == c]) for c in np.unique(y)]
     within = [w for w in within if w is not None]
-    return {"statistics": N_STATISTICS, "statistics_auc": auc, "explained": _r2_cv(val_stats, logits),
-            "explained_within_class": float(np.mean(within)) if within else None}
+    return {"explained": _r2_cv(stats, logits), "explained_within_class": float(np.mean(within)) if within else None}
+
+
+def probe(train_stats: np.ndarray, train_labels, val_stats: np.ndarray, val_labels, val_logits) -> dict:
+    """The shortcut probe (see the module docstring) from statistics, labels and the model's logits."""
+    return {"statistics": N_STATISTICS, **explained(val_stats, val_labels, val_logits),
+            "statistics_auc": statistics_auc(train_stats, train_labels, val_stats, val_labels)}

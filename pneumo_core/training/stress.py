@@ -26,6 +26,7 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
+from ..errors import ModelFileError
 from ..evaluation import metrics
 
 MAX_DROP = 0.02
@@ -112,6 +113,9 @@ def judge(bundle, data_dir, workers: int = 2) -> dict:
     from .shortcut import image_statistics, probe
 
     predictor = Predictor(bundle)
+    if predictor.meta.validation.get("out_of_fold"):
+        raise ModelFileError(f"{bundle.weights.name} was assembled from K folds and has seen every training film; its "
+                             "stress report was written by `assemble` (run it again to renew it)")
     record = bundle.validation_record()
     val = validation_samples(record, data_dir)
     held_out = set(record.files)

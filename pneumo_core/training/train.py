@@ -13,6 +13,7 @@ Runs on any Keras 3 backend (``KERAS_BACKEND=jax`` on the GPU machine, TensorFlo
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import time
@@ -32,6 +33,7 @@ from .settings import TrainSettings
 
 log = logging.getLogger(__name__)
 MODEL_FILE = "model.keras"
+FINAL_RECORD = "final.json"  # how the final network of a K-fold recipe was trained
 
 
 def command_line() -> str:
@@ -39,7 +41,7 @@ def command_line() -> str:
     return "python -m pneumo_core " + " ".join(sys.argv[1:])
 
 
-def _subset(samples: list[kermany.Sample], limit: int) -> list[kermany.Sample]:
+def limit_per_class(samples: list[kermany.Sample], limit: int) -> list[kermany.Sample]:
     if limit <= 0:
         return samples
     return [s for c in range(len(CLASSES)) for s in [x for x in samples if x.label == c][:limit]]
@@ -69,7 +71,8 @@ def train_member(s: TrainSettings, train_u8, train_y, val_x, val_y, out: Path):
     keras.utils.set_random_seed(seed)
     batches = AugmentedBatches(train_u8, train_y, s.image_size, s.batch_size, s.augment,
                                seed=seed, workers=s.workers)
-    model = build_model(s.image_size, width=s.width, dropout=s.dropout, prefix=member_prefix(s.member_index))
+    model = build_model(s.image_size, width=s.width, dropout=s.dropout, prefix=member_prefix(s.member_index),
+                        architecture=s.architecture)
     _compile(model, s, len(batches))
     counts = np.bincount(train_y, minlength=2)
     class_weight = {c: float(len(train_y) / (2 * counts[c])) for c in range(2)}
@@ -77,7 +80,8 @@ def train_member(s: TrainSettings, train_u8, train_y, val_x, val_y, out: Path):
     callbacks = [keras.callbacks.CSVLogger(str(out / "history.csv"))]
     if s.max_minutes > 0:
         callbacks.append(_TimeBudget(s.max_minutes))
-    model.fit(batches, validation_data=(val_x, val_y), epochs=s.epochs, class_weight=class_weight,
+    validation = (val_x, val_y) if val_x is not None else None
+    model.fit(batches, validation_data=validation, epochs=s.epochs, class_weight=class_weight,
               callbacks=callbacks, verbose=s.verbose)
     return model
 
@@ -100,9 +104,15 @@ def _TimeBudget(minutes: float):
 
 
 def load_split(s: TrainSettings):
-    """(train samples, validation samples) of the patient split these settings define."""
-    samples = _subset(kermany.list_split(s.data, "train"), s.limit)
-    return kermany.split_by_patient(samples, s.val_fraction, s.split_seed, s.split)
+    """(train samples, validation samples) of the patient split these settings define (validation is
+    empty for the final network of a K-fold recipe)."""
+    samples = limit_per_class(kermany.list_split(s.data, "train"), s.limit)
+    if not s.folds:
+        return kermany.split_by_patient(samples, s.val_fraction, s.split_seed, s.split)
+    if not -1 <= s.fold < s.folds:
+        raise ValueError(f"expected --fold between 0 and {s.folds - 1}, or -1 for all of train; got {s.fold}")
+    folds = kermany.patient_folds(samples, s.folds, s.split_seed)
+    return ([x for x, f in zip(samples, folds) if f != s.fold], [x for x, f in zip(samples, folds) if f == s.fold])
 
 
 def finalize(members: list, s: TrainSettings, train_s, val_s, val_x, out: Path, command: str,
@@ -128,7 +138,7 @@ def finalize(members: list, s: TrainSettings, train_s, val_s, val_x, out: Path, 
             "data": "Kermany et al. 2018 pediatric chest X-rays (kermany-224 train split)",
             "command": command, "train_images": len(train_s),
             "train_patients": len({x.patient for x in train_s}), "members": len(members),
-            "epochs": s.epochs, "keras_backend": keras.backend.backend(),
+            "epochs": s.epochs, "architecture": s.architecture, "keras_backend": keras.backend.backend(),
             "parameters": int(model.count_params()), "seconds": round(seconds, 1),
         },
         validation={"images": len(val_s), "patients": len({x.patient for x in val_s}),
@@ -143,7 +153,7 @@ def finalize(members: list, s: TrainSettings, train_s, val_s, val_x, out: Path, 
     return meta
 
 
-def run(s: TrainSettings) -> ModelMetadata:
+def run(s: TrainSettings) -> ModelMetadata | None:
     out = Path(s.out)
     out.mkdir(parents=True, exist_ok=True)
     started = time.time()
@@ -151,8 +161,15 @@ def run(s: TrainSettings) -> ModelMetadata:
     train_s, val_s = load_split(s)
     log.info("train %d images, validation %d images (split by patient)", len(train_s), len(val_s))
     train_u8 = load_u8(train_s, s.workers, "train images")
-    val_x = stack_inputs(load_u8(val_s, s.workers, "validation images"), s.image_size)
     train_y = np.array([x.label for x in train_s], dtype=np.int64)
+    if not val_s:  # the final network of a K-fold recipe: `assemble` calibrates it on the folds
+        member = train_member(s, train_u8, train_y, None, None, out)
+        member.save(out / "member.keras")
+        (out / FINAL_RECORD).write_text(json.dumps({"command": command_line(), "seconds": round(time.time() - started, 1),
+                                                    "train_images": len(train_s)}) + "\n")
+        log.info("trained on all %d training images; calibrate with `assemble`", len(train_s))
+        return None
+    val_x = stack_inputs(load_u8(val_s, s.workers, "validation images"), s.image_size)
     val_y = np.array([x.label for x in val_s], dtype=np.int64)
     member = train_member(s, train_u8, train_y, val_x, val_y, out)
     member.save(out / "member.keras")

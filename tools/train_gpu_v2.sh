@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Model v2's K-fold recipe on the GPU machine (device tool), KERAS_BACKEND=jax: one network per fold
+# and the final network on all of train, all in parallel, then `assemble` (calibration, presets, band,
+# gate and stress report from the out-of-fold outputs). Defaults: the fast architecture and the
+# shortcut-free augmentation (see `python -m pneumo_core train --help`).
+# Expects: .data/kermany-224 (a copy of ../shared/datasets/kermany-224) and .whl/ (the keras wheels of
+# ../shared/device-wheels), both carried; writes the served model and every run's records under $OUT.
+# Usage: tools/train_gpu_v2.sh EPOCHS FOLDS VERSION [EXTRA TRAIN OPTIONS...]
+# Pick EPOCHS from a smoke run's seconds per epoch so that every run ends before its budget: a run
+# stopped by --max-minutes has not finished its learning-rate schedule (logged as a warning).
+set -euo pipefail
+epochs=${1:-30}; folds=${2:-5}; version=${3:-pneumo-v2}; shift 3 || true
+python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .whl/*.whl
+export PYTHONPATH=/tmp/site:$PWD KERAS_BACKEND=jax XLA_PYTHON_CLIENT_PREALLOCATE=false PYTHONUNBUFFERED=1
+runs=/tmp/runs; mkdir -p $runs
+nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
+for f in $(seq 0 $((folds - 1))) -1; do
+  name=f$f; [ "$f" = -1 ] && name=final
+  python3 -m pneumo_core train --data .data/kermany-224 --out $runs/$name --folds "$folds" --fold "$f" \
+    --epochs "$epochs" --verbose 2 --workers 2 --max-minutes 7 "$@" > $runs/log_$name.txt 2>&1 &
+done
+wait
+tail -n 2 $runs/log_*.txt
+python3 -m pneumo_core assemble $(for f in $(seq 0 $((folds - 1))); do echo $runs/f$f; done) --final $runs/final \
+  --out $OUT/model --version "$version" > $runs/log_assemble.txt 2>&1 || { tail -n 30 $runs/log_assemble.txt; exit 1; }
+tail -n 2 $runs/log_assemble.txt
+rm -f $runs/*/member.keras $runs/*/model.keras
+tar czf $OUT/records.tar.gz -C $runs .
