@@ -8,7 +8,8 @@ Two architectures (``ARCHITECTURES``):
 - ``resnet``: a compact residual CNN (the shipped ensemble's members: 3x3 convolutions, ~1 M
   parameters at width 24);
 - ``fast``: model v2's, MobileNet-like: depthwise-separable blocks with residual connections
-  (~0.35 M parameters, ~1.5 MB at width 32), several times cheaper on a CPU.
+  (~0.35 M parameters, ~1.5 MB at width 32), several times cheaper on a CPU;
+- ``resnet50v2``: Keras' ResNet50V2 from random weights, the reference the speed targets name.
 A member's architecture is in its name (``{prefix}pneumo_cnn`` or ``{prefix}pneumo_fast``).
 """
 
@@ -21,7 +22,7 @@ LOGIT_LAYER = "logit"
 OUTPUT_LAYER = "probability"
 GRADCAM_LAYER = "stage4_out"
 POOL_LAYER = "gap"  # each member's pooled features (what the input gate measures)
-_MEMBER_NAMES = {"resnet": "pneumo_cnn", "fast": "pneumo_fast"}
+_MEMBER_NAMES = {"resnet": "pneumo_cnn", "fast": "pneumo_fast", "resnet50v2": "pneumo_resnet50v2"}
 
 
 def _conv_bn(x, filters: int, name: str, stride: int = 1):
@@ -73,7 +74,15 @@ def _fast_features(x, width: int, prefix: str):
     return _separable(x, width * 8, f"{prefix}stage4")  # its output is ``stage4_out``: Grad-CAM's map
 
 
-ARCHITECTURES = {"resnet": _resnet_features, "fast": _fast_features}
+def _resnet50v2_features(x, width: int, prefix: str):
+    """Keras' ResNet50V2, randomly initialised (no weights can be downloaded here; ``width`` unused),
+    its last map renamed ``stage4_out`` (1/32 of the input). Its layers carry Keras' own names, so
+    two of them cannot be merged into one ensemble."""
+    base = keras.applications.ResNet50V2(include_top=False, weights=None, input_tensor=x)
+    return layers.Activation("linear", name=f"{prefix}{GRADCAM_LAYER}")(base.output)
+
+
+ARCHITECTURES = {"resnet": _resnet_features, "fast": _fast_features, "resnet50v2": _resnet50v2_features}
 
 
 def _backbone(inputs, width: int, dropout: float, prefix: str, architecture: str = "resnet"):

@@ -88,7 +88,7 @@ def _cell(name: str, row: dict, key: str) -> str:
     value, drop = row[key], row.get(f"{key}_drop")
     if value is None:
         return "–"
-    return f"{value:.1%}" + ("" if name == UNSTRESSED or drop is None else f" ({-drop:+.1%})")
+    return f"{value:.1%}" + ("" if name == UNSTRESSED or drop is None else f" ({round(-drop, 6) + 0.0:+.1%})")
 
 
 def table(report: dict) -> str:

@@ -1,0 +1,92 @@
+"""The networks through the app's own path, side by side: ``python -m benchmarks.bench_architectures [IMAGE]``.
+
+For one full-resolution JPEG (default: a sample of ``../shared/datasets/fullres-samples``), each
+network is served by a ``Predictor`` exactly as the app serves a model, and timed for:
+- decode + predict: ``load_image`` of the file's bytes, the input gate's checks, the model input,
+  the forward pass and calibration;
+- + Grad-CAM: the same, then the Grad-CAM heatmap (tf-keras-vis) at the image's size.
+Medians of 10 runs after 2 warm-ups, in milliseconds, on this machine. The shipped model is the
+committed one (with its learned gate); the others have random weights: how fast a network runs does
+not depend on what it learnt, and none of them has a gate yet (it adds ~2.5 ms). Nothing is trained.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from pneumo_core import ModelBundle, Predictor, Settings, load_image
+from pneumo_core.decision import CLASSES
+from pneumo_core.model.metadata import ModelMetadata, sha256_of
+
+DEFAULT = Settings.from_env().fullres_dir / "PNEUMONIA" / "person35_bacteria_180.jpeg"
+# (row name, architecture, width, members); None = the committed model
+NETWORKS = [("ResNet50V2 (keras.applications)", "resnet50v2", 0, 1),
+            ("shipped: 5 residual CNNs (pneumo-ens5)", None, 0, 0),
+            ("one residual CNN, width 24", "resnet", 24, 1),
+            ("fast (model v2), width 32", "fast", 32, 1)]
+
+
+def timed(fn, runs: int = 10) -> float:
+    for _ in range(2):
+        fn()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return 1000 * statistics.median(samples)
+
+
+def untrained_bundle(folder: Path, architecture: str, width: int, members: int) -> ModelBundle:
+    import keras
+
+    from pneumo_core.model.architecture import build_ensemble, build_model, gradcam_layers, member_prefix
+
+    keras.utils.set_random_seed(0)
+    nets = [build_model(224, width=width, prefix=member_prefix(i), architecture=architecture) for i in range(members)]
+    model = nets[0] if architecture == "resnet50v2" else build_ensemble(nets, 224, width)
+    bundle = ModelBundle(folder / f"{architecture}.keras")
+    model.save(bundle.weights)
+    bundle.write_metadata(ModelMetadata(
+        version=f"untrained-{architecture}", classes=CLASSES, input_size=224, preprocessing="benchmark",
+        temperature=1.0, presets={"balanced": 0.5}, default_preset="balanced", band=(0.4, 0.6),
+        gradcam_layers=tuple(gradcam_layers(nets)), weights_sha256=sha256_of(bundle.weights)))
+    return bundle
+
+
+def main(path: str = str(DEFAULT)) -> int:
+    data = Path(path).read_bytes()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, architecture, width, members in NETWORKS:
+            bundle = ModelBundle.default() if architecture is None else untrained_bundle(Path(tmp), architecture,
+                                                                                      width, members)
+            predictor = Predictor(bundle)
+
+            def predict(predictor=predictor):
+                return predictor.predict(load_image(data))
+
+            def explain(predictor=predictor):
+                image = load_image(data)
+                return predictor.explain(image, predictor.predict(image).label, "Grad-CAM")
+
+            rows.append((name, predictor.model.count_params(), bundle.weights.stat().st_size / 2**20,
+                         timed(predict), timed(explain)))
+    image = load_image(data)
+    reference = rows[0]
+    out = sys.stdout
+    out.write(f"image {image.info.width}x{image.info.height}; medians of 10, milliseconds\n\n")
+    out.write("| network | parameters | file MB | decode + predict | + Grad-CAM | vs ResNet50V2 (predict / + Grad-CAM) |\n")
+    out.write("|---|---|---|---|---|---|\n")
+    for name, params, mb, predict_ms, explain_ms in rows:
+        out.write(f"| {name} | {params / 1e6:.2f} M | {mb:.1f} | {predict_ms:.0f} | {explain_ms:.0f} | "
+                  f"{reference[3] / predict_ms:.1f}× / {reference[4] / explain_ms:.1f}× |\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(*sys.argv[1:]))
