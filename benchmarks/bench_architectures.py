@@ -5,19 +5,18 @@ network is served by a ``Predictor`` exactly as the app serves a model, and time
 - decode + predict: ``load_image`` of the file's bytes, the input gate's checks, the model input,
   the forward pass and calibration;
 - + Grad-CAM: the same, then the Grad-CAM heatmap (tf-keras-vis) at the image's size.
-Medians of 10 runs after 2 warm-ups, in milliseconds, on this machine. The shipped model is the
+Medians of 10 runs after a warm-up, in milliseconds, on this machine. The shipped model is the
 committed one (with its learned gate); the others have random weights: how fast a network runs does
 not depend on what it learnt, and none of them has a gate yet (it adds ~2.5 ms). Nothing is trained.
 """
 
 from __future__ import annotations
 
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+from benchmarks.bench_inference import timed
 from pneumo_core import ModelBundle, Predictor, Settings, load_image
 from pneumo_core.decision import CLASSES
 from pneumo_core.model.metadata import ModelMetadata, sha256_of
@@ -28,17 +27,6 @@ NETWORKS = [("ResNet50V2 (keras.applications)", "resnet50v2", 0, 1),
             ("shipped: 5 residual CNNs (pneumo-ens5)", None, 0, 0),
             ("one residual CNN, width 24", "resnet", 24, 1),
             ("fast (model v2), width 32", "fast", 32, 1)]
-
-
-def timed(fn, runs: int = 10) -> float:
-    for _ in range(2):
-        fn()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return 1000 * statistics.median(samples)
 
 
 def untrained_bundle(folder: Path, architecture: str, width: int, members: int) -> ModelBundle:
@@ -75,7 +63,7 @@ def main(path: str = str(DEFAULT)) -> int:
                 return predictor.explain(image, predictor.predict(image).label, "Grad-CAM")
 
             rows.append((name, predictor.model.count_params(), bundle.weights.stat().st_size / 2**20,
-                         timed(predict), timed(explain)))
+                         1000 * timed(predict, runs=10), 1000 * timed(explain, runs=10)))
     image = load_image(data)
     reference = rows[0]
     out = sys.stdout
