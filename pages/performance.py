@@ -31,6 +31,11 @@ def comparison_table(report, default: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _rows_height(n: int) -> int:
+    """A table's height in pixels showing all of its ``n`` rows and the header (no inner scrolling)."""
+    return 35 * (n + 1) + 3
+
+
 def gate_section() -> None:
     """What the input gate refuses, from the committed gate report (out-of-scope images and test films)."""
     report = get_gate_report()
@@ -41,10 +46,23 @@ def gate_section() -> None:
         return
     rows = [{"Images": name, "Number": r["images"], "Refused": _pct(r["refused or unreadable"]),
              "Read with a caution": _pct(r["caution"]), "Read": _pct(r["ok"])} for name, r in report["rows"].items()]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=_rows_height(len(rows)))
     st.caption(f"Measured by `{report.get('command', 'benchmarks/gate_out_of_scope.py')}`; the gate's thresholds were "
                "fixed on the validation split. Out-of-scope images come from scikit-image, pydicom's test files, "
                "rendered documents, screenshots of this app, noise, and test films turned, flipped or inverted.")
+
+
+def stress_section(stress: dict) -> None:
+    """Whether the model reads the lungs or the framing: the validation stress report in its metadata."""
+    st.subheader(texts.STRESS_TITLE)
+    if not stress:
+        st.info("This model has not been checked this way yet.")
+        return
+    st.markdown(texts.STRESS_INTRO.format(limit=f"{100 * stress['max_drop']:g}"))
+    st.markdown(f"**{texts.stress_takeaway(stress)}**")
+    st.dataframe(pd.DataFrame(texts.stress_rows(stress)), hide_index=True, width="stretch")
+    st.caption(f"{stress['images']:,} validation films (from the training split, never the test split), at the default "
+               f"threshold {stress['threshold']:.3f}. Measured by `{stress.get('command', 'python -m pneumo_core stress')}`.")
 
 
 @guarded
@@ -90,6 +108,7 @@ def page() -> None:
                     f"threshold is right {_pct(band.accuracy_outside_band)} of the time.")
 
     gate_section()
+    stress_section(meta.stress)
 
     st.subheader("Against published results")
     st.dataframe(comparison_table(report, report.at(meta.default_threshold)), hide_index=True, width="stretch",

@@ -79,7 +79,10 @@ class Explainer:
         kwargs = dict(spec.options)
         total = None
         with self._lock:
-            scores = self._member_scores(x, sign) if per_member else {}
+            if per_member and len(self.layers) == 1 and len(x) == 1:  # one network, one view: its own signed logit
+                scores = {self.layers[0]: _shifted_score(sign, np.zeros(1, np.float32))}
+            else:
+                scores = self._member_scores(x, sign) if per_member else {}
             for layer in self.layers:
                 cam = self._cam(spec, layer if per_member else None)
                 score = scores[layer] if per_member else BinaryScore(sign > 0)

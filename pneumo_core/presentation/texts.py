@@ -51,3 +51,40 @@ def preset_title(name: str) -> str:
 LABEL_COLOURS = {"NORMAL": "#1e7b45", "PNEUMONIA": "#b3261e", "UNSURE": "#8a6d00"}
 BAND_COLOUR = "#c77700"
 NEUTRAL_COLOUR = "#35507a"
+
+STRESS_TITLE = "Does it read the lungs, or how the film was taken?"
+STRESS_INTRO = ("In the training data, how a film was taken (its framing, size and processing) predicts its label, "
+                "so a model can score well without looking at the lungs. To check, the validation films are read "
+                "again with only their framing changed, and we see whether the model still calls healthy children "
+                "healthy and still finds pneumonia. A model that reads the lungs changes little: a new model is "
+                "accepted only if it moves by at most {limit} points.")
+STRESS_NAMES = {"as it is": "Films as they are", "vertical stretch 85 %": "Stretched top to bottom",
+                "horizontal stretch 85 %": "Stretched side to side", "centre crop 80 %": "Cropped closer (80%)",
+                "zoom-out 85 %": "Shrunk inside a black border (85%)"}
+
+
+def stress_rows(stress: dict) -> list[dict]:
+    """The stress report as table rows in plain words (changes in percentage points)."""
+    def cell(row: dict, key: str) -> str:
+        value, drop = row[key], row.get(f"{key}_drop")
+        if value is None:
+            return "—"
+        return f"{value:.1%}" if not drop else f"{value:.1%} ({-100 * drop:+.1f} points)"
+
+    return [{"Validation films": STRESS_NAMES.get(name, name), "Healthy children called healthy": cell(r, "specificity"),
+             "Pneumonia found": cell(r, "sensitivity")} for name, r in stress["rows"].items()]
+
+
+def stress_takeaway(stress: dict) -> str:
+    """One sentence: does the model pass, and where does it slip most."""
+    rows = stress["rows"]
+    base = next(iter(rows.values()))
+    name, worst = max(((n, r) for n, r in rows.items() if r.get("specificity_drop") is not None),
+                      key=lambda item: item[1]["specificity_drop"])
+    if stress["eligible"]:
+        return "This model passes: changing the framing moves what it says by little."
+    shown = STRESS_NAMES.get(name, name)
+    return (f"This model does not pass. On films {shown[0].lower() + shown[1:]}, it calls "
+            f"{1 - worst['specificity']:.1%} of healthy children PNEUMONIA instead of {1 - base['specificity']:.1%}: "
+            "part of what it learnt is how the training films were taken. It stays in service until a model that "
+            "passes also does better on the test split.")

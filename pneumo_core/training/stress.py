@@ -81,7 +81,7 @@ def stress_report(probabilities: Callable[[list[np.ndarray]], np.ndarray], image
     worst = max((r[k] for r in rows.values() for k in ("specificity_drop", "sensitivity_drop") if r[k] is not None),
                 default=0.0)
     return {"threshold": float(threshold), "images": int(len(y)), "rows": rows, "worst_drop": float(worst),
-            "eligible": bool(worst <= MAX_DROP), "rule": SELECTION_RULE}
+            "max_drop": MAX_DROP, "eligible": bool(worst <= MAX_DROP), "rule": SELECTION_RULE}
 
 
 def _cell(name: str, row: dict, key: str) -> str:

@@ -25,6 +25,10 @@ def test_performance_page_shows_every_chart_and_the_comparison(predictor):
     gate = next(d.value for d in at.dataframe if "Refused" in d.value.columns)
     assert {"documents", "official test split (624)"} <= set(gate["Images"])
     assert "What the model refuses to read" in [h.value for h in at.subheader]
+    stress = next(d.value for d in at.dataframe if "Healthy children called healthy" in d.value.columns)
+    assert len(stress) == 5 and stress["Validation films"].iloc[0] == "Films as they are"
+    assert "points" in stress["Healthy children called healthy"].iloc[4]  # the committed report's changes
+    assert "This model does not pass" in texts(at)  # the shipped model reads framing (metadata.stress)
 
 
 @pytest.mark.parametrize("preset, threshold, specificity", [

@@ -76,3 +76,33 @@ def test_per_member_maps_equal_whole_ensemble_maps(predictor, xray, method, labe
     whole = Explainer(predictor.model, meta.gradcam_layers, meta.classes, per_member=False).explain(x, label, method)
     assert predictor.explainer._members is not None  # the fast path was taken
     np.testing.assert_allclose(fast.values, whole.values, atol=2e-3)
+
+
+def test_one_network_map_needs_no_extra_pass_and_equals_the_whole_model_map():
+    """A single network (model v2's shape) is explained by its own signed logit: the same map."""
+    import keras
+
+    from pneumo_core.decision import CLASSES
+    from pneumo_core.model.architecture import build_ensemble, build_model, gradcam_layers, member_prefix
+    from pneumo_core.model.explain import Explainer
+
+    keras.utils.set_random_seed(3)
+    net = build_model(32, width=8, prefix=member_prefix(0), architecture="fast")
+    model = build_ensemble([net], 32, width=8)
+    x = np.random.default_rng(0).random((32, 32, 1)).astype(np.float32)
+    fast = Explainer(model, tuple(gradcam_layers([net])), CLASSES)
+    whole = Explainer(model, tuple(gradcam_layers([net])), CLASSES, per_member=False)
+    assert fast._members is not None
+    compared = 0
+    for label in CLASSES:
+        maps = []
+        for explainer in (fast, whole):
+            try:
+                maps.append(explainer.explain(x, label).values)
+            except ExplanationError:  # an untrained network may raise nothing towards a label: then both say so
+                maps.append(None)
+        assert (maps[0] is None) == (maps[1] is None)
+        if maps[0] is not None:
+            np.testing.assert_allclose(maps[0], maps[1], atol=2e-3)
+            compared += 1
+    assert compared >= 1
