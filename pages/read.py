@@ -14,6 +14,7 @@ import streamlit as st
 
 from pneumo_core import (
     DOCTOR_LABELS,
+    MAX_NOTE,
     ExplanationError,
     ReadImage,
     case_report_pdf,
@@ -88,7 +89,7 @@ def reading_form(r: ReadImage, pred, reader: str, weights_sha256: str) -> None:
     if r.digest in saved:
         case = saved[r.digest]
         title = texts.DOCTOR_LABEL_TITLES[case.doctor_label]
-        where = f"Saved as reading #{case.reading_id} by {case.reader} at {case.created_at:%H:%M} UTC."
+        where = f"Saved as reading #{case.reading_id} by {texts.plain(case.reader)} at {case.created_at:%H:%M} UTC."
         if case.agreement == "agree":
             st.success(f"**You and the model agree: {case.model_label}.** {where}", icon=":material/check_circle:")
         elif case.agreement == "disagree":
@@ -103,7 +104,7 @@ def reading_form(r: ReadImage, pred, reader: str, weights_sha256: str) -> None:
         st.markdown("**Your reading**")
         label = st.radio("Your reading", DOCTOR_LABELS, index=None, horizontal=True, label_visibility="collapsed",
                          format_func=texts.DOCTOR_LABEL_TITLES.get)
-        note = st.text_area("Note (optional)", max_chars=2000, height=80)
+        note = st.text_area("Note (optional)", max_chars=MAX_NOTE, height=80)
         keep = st.checkbox("Keep a de-identified copy of the image for reviewers (≤ 512 px, no file name or tags)")
         submitted = st.form_submit_button("Save reading", type="primary")
     if not submitted:
@@ -116,6 +117,8 @@ def reading_form(r: ReadImage, pred, reader: str, weights_sha256: str) -> None:
         try:
             saved[r.digest] = get_review_log().record_reading(r.display, pred, weights_sha256, label, reader,
                                                               note, keep)
+        except ValueError as exc:  # what was typed does not fit the log: say what; the form keeps it
+            st.error(f"The reading was not saved: {exc}. What you entered is still in the form.")
         except Exception as exc:  # noqa: BLE001 -- the form keeps what was typed
             st.error(f"The reading could not be saved ({type(exc).__name__}). What you entered is still in the "
                      "form; try again in a moment. If it keeps failing, the review-log database is unavailable.")

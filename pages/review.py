@@ -11,6 +11,7 @@ import streamlit as st
 from pneumo_core import (
     CUSTOM,
     DOCTOR_LABELS,
+    MAX_NOTE,
     ExplanationError,
     PneumoError,
     Settings,
@@ -77,7 +78,7 @@ def case_detail(case, who: str) -> None:
             st.caption("No image copy was kept for this reading (the reader did not ask for one).")
     with right:
         st.markdown(f"#### Reading #{case.reading_id} · {texts.STATUS_TITLES[case.status]}")
-        st.markdown(f"Doctor ({case.reader}): **{texts.DOCTOR_LABEL_TITLES[case.doctor_label]}** · "
+        st.markdown(f"Doctor ({texts.plain(case.reader)}): **{texts.DOCTOR_LABEL_TITLES[case.doctor_label]}** · "
                     f"Model: **{case.model_label}** at {case.probability:.1%} "
                     f"({texts.preset_title(case.preset)}, threshold {case.threshold:.3f}) · "
                     f"{texts.AGREEMENT_TITLES[case.agreement]}")
@@ -86,19 +87,19 @@ def case_detail(case, who: str) -> None:
             st.warning(f"**{texts.CAUTION_HEADLINE}** (input check when it was read): {case.concern}",
                        icon=":material/warning:")
         if case.note:
-            st.markdown(f"> {case.note}")
+            st.markdown("> " + texts.plain(case.note).replace("  \n", "  \n> "))
         st.markdown("**History**")
-        entries = [f"- {case.created_at:%Y-%m-%d %H:%M} · {case.reader} · reading saved"]
+        entries = [f"- {case.created_at:%Y-%m-%d %H:%M} · {texts.plain(case.reader)} · reading saved"]
         for e in case.history:
             label = f" → {texts.DOCTOR_LABEL_TITLES[e.doctor_label]}" if e.doctor_label else ""
-            comment = f": {e.comment}" if e.comment else ""
-            entries.append(f"- {e.created_at:%Y-%m-%d %H:%M} · {e.who} · {e.kind}{label}{comment}")
+            comment = f": {texts.plain(e.comment)}" if e.comment else ""
+            entries.append(f"- {e.created_at:%Y-%m-%d %H:%M} · {texts.plain(e.who)} · {e.kind}{label}{comment}")
         st.markdown("\n".join(entries))
         with st.form(f"review-{case.reading_id}", clear_on_submit=True):
             kind = st.radio("Action", list(ACTIONS), format_func=ACTIONS.get, horizontal=True)
             label = st.radio("New reading (for a re-read)", DOCTOR_LABELS, index=None, horizontal=True,
                              format_func=texts.DOCTOR_LABEL_TITLES.get)
-            comment = st.text_area("Comment", max_chars=2000, height=70)
+            comment = st.text_area("Comment", max_chars=MAX_NOTE, height=70)
             submitted = st.form_submit_button("Add to the case", type="primary")
         if submitted:
             if not who:
@@ -110,6 +111,8 @@ def case_detail(case, who: str) -> None:
             else:
                 try:
                     log.add_event(case.reading_id, who, kind, label if kind == "re-read" else None, comment.strip())
+                except ValueError as exc:  # what was typed does not fit the log: say what, keep the rest
+                    st.error(f"The action was not saved: {exc}.")
                 except Exception as exc:  # noqa: BLE001
                     st.error(f"The action could not be saved ({type(exc).__name__}); nothing was changed. Try again.")
                 else:

@@ -38,6 +38,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {  # name -> (module, attribute; None
     **{n: ("evaluation.published", n) for n in ("PUBLISHED", "Published")},
     "ReviewLog": ("review.log", "ReviewLog"),
     **{n: ("review.records", n) for n in ("Case", "Event", "DOCTOR_LABELS", "EVENT_KINDS")},
+    **{n: ("review.text", n) for n in ("MAX_NAME", "MAX_NOTE")},
     "texts": ("presentation.texts", None),
     "charts": ("presentation.charts", None),
     "case_report_pdf": ("presentation.case_pdf", "case_report_pdf"),

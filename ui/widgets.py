@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pneumo_core import COLORMAPS, CUSTOM, HEATMAP_METHODS, METHODS, Prediction, texts
+from pneumo_core import COLORMAPS, CUSTOM, HEATMAP_METHODS, MAX_NAME, METHODS, Prediction, texts
 
 from . import state
 
@@ -62,13 +62,13 @@ def reader_ui() -> str:
     try:
         if st.user.get("is_logged_in"):
             name = str(st.user.get("name") or st.user.get("email") or "")
-            st.sidebar.caption(f"Signed in as **{name}**")
+            st.sidebar.caption(f"Signed in as **{texts.plain(name)}**")
             return name
     except Exception:  # noqa: BLE001 -- no auth configured
         pass
     key, copy = persist(state.READER, "")
     return st.sidebar.text_input("Your name or initials (saved with each reading)", key=key, on_change=copy,
-                                 max_chars=80).strip()
+                                 max_chars=MAX_NAME).strip()
 
 
 def session_heatmap(key: tuple, method: str, compute):

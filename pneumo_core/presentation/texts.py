@@ -3,6 +3,8 @@ one colour per meaning."""
 
 from __future__ import annotations
 
+import re
+
 from ..decision import CUSTOM
 
 INTENDED_USE = ("For frontal pediatric chest X-rays (ages 1–5). A second opinion beside a clinician's own "
@@ -88,3 +90,13 @@ def stress_takeaway(stress: dict) -> str:
             f"{1 - worst['specificity']:.1%} of healthy children PNEUMONIA instead of {1 - base['specificity']:.1%}: "
             "part of what it learnt is how the training films were taken. It stays in service until a model that "
             "passes also does better on the test split.")
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>:$&])")
+
+
+def plain(text: str) -> str:
+    """Text typed by a user, made safe to place in Markdown: every character Markdown (or Streamlit's
+    ``:colour[...]``, emoji and maths syntax) would act on is escaped, and line breaks stay line
+    breaks. A note can then neither forge a heading or a status nor load an image from a URL."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text).replace("\n", "  \n")

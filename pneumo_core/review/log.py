@@ -20,6 +20,7 @@ from ..imaging.deidentify import case_id_of, deidentified_png
 from .db import make_engine
 from .records import EVENT_KINDS, Case, Event, agreement_of, aware, check_label, fold
 from .schema import events, readings
+from .text import clean_name, clean_note, csv_cell
 
 CSV_FIELDS = ("reading_id", "case_id", "created_at", "model_version", "weights_sha256", "probability", "preset",
               "threshold", "model_label", "band", "gate_status", "concern", "doctor_label", "agreement", "note",
@@ -43,14 +44,13 @@ class ReviewLog:
         check_label(doctor_label)
         if not prediction.assessment.labelled:
             raise ValueError(f"expected a prediction the model may make; the input gate said {prediction.status!r}")
-        if not reader.strip():
-            raise ValueError("expected the reader's name; got an empty string")
+        reader, note = clean_name(reader), clean_note(note)
         row = {
             "case_id": case_id_of(pixels), "created_at": _now(), "model_version": prediction.model_version,
             "weights_sha256": weights_sha256, "probability": float(prediction.probability),
             "preset": prediction.preset, "threshold": float(prediction.threshold),
             "model_label": prediction.label, "band": prediction.band, "doctor_label": doctor_label,
-            "note": note, "agreement": agreement_of(prediction.label, doctor_label), "reader": reader.strip(),
+            "note": note, "agreement": agreement_of(prediction.label, doctor_label), "reader": reader,
             "image_png": deidentified_png(pixels) if keep_image else None,
             "gate_status": prediction.status, "concern": prediction.assessment.reason,
         }
@@ -67,11 +67,10 @@ class ReviewLog:
             check_label(doctor_label or "")
         elif doctor_label is not None:
             raise ValueError(f"only a re-read changes the reading; got a label with a {kind!r} event")
-        if not who.strip():
-            raise ValueError("expected who did it; got an empty string")
+        who, comment = clean_name(who, "The reviewer's name"), clean_note(comment, "The comment")
         self.case(reading_id)  # raises if absent
         with self.engine.begin() as conn:
-            conn.execute(insert(events).values(reading_id=reading_id, created_at=_now(), who=who.strip(), kind=kind,
+            conn.execute(insert(events).values(reading_id=reading_id, created_at=_now(), who=who, kind=kind,
                                                doctor_label=doctor_label, comment=comment, reviewed=kind == "reviewed"))
         return self.case(reading_id)
 
@@ -103,6 +102,7 @@ class ReviewLog:
         return self.cases(flagged_only=True, **filters)
 
     def export_csv(self, **filters) -> str:
+        """The readings as CSV, one row each; text that a spreadsheet would run as a formula is quoted."""
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
         writer.writeheader()
@@ -111,7 +111,7 @@ class ReviewLog:
             row.update(created_at=c.created_at.isoformat(), flagged=c.flagged, events=" | ".join(
                 f"{e.created_at.isoformat()} {e.who} {e.kind}{' ' + e.doctor_label if e.doctor_label else ''}"
                 f"{': ' + e.comment if e.comment else ''}" for e in c.history))
-            writer.writerow(row)
+            writer.writerow({k: csv_cell(v) for k, v in row.items()})
         return out.getvalue()
 
     def _cases(self, query) -> list[Case]:

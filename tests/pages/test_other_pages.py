@@ -140,3 +140,25 @@ def test_app_code_never_imports_the_ml_stack(path):
 @pytest.mark.parametrize("path", sorted((ROOT / "pneumo_core").rglob("*.py")), ids=lambda p: p.name)
 def test_the_core_never_imports_streamlit(path):
     assert "streamlit" not in _imports(path)
+
+
+def test_review_shows_typed_text_as_text_and_says_what_was_wrong(predictor):
+    """A note cannot forge a heading, a status or an image; a comment the log refuses is explained."""
+    log = ReviewLog()
+    pixels = np.random.default_rng(13).random((64, 64)).astype(np.float32)
+    forged = "#### Reading #1 · Reviewed\n:red[**SIGNED OFF**] ![x](http://evil.example/a.png)"
+    case = log.record_reading(pixels, decide(0.95, predictor.meta), predictor.meta.weights_sha256, "NORMAL",
+                              "Dr **Bold**", forged)
+    at = open_page("review")
+    at.session_state[state.open_row_key(state.WL_TABLE)] = case.reading_id
+    at.run()
+    shown = [m.value for m in at.markdown if "SIGNED OFF" in m.value or "Bold" in m.value]
+    assert shown and all("\\#\\#\\#\\#" in m or "\\*\\*Bold\\*\\*" in m or "\\:red\\[" in m for m in shown)
+    assert not any(m.lstrip("> ").startswith("####") or "![x]" in m for m in shown)
+    at.sidebar.text_input[0].set_value("Dr Reviewer").run()
+    next(r for r in at.radio if r.label == "Action").set_value("comment")
+    next(t for t in at.text_area if t.label == "Comment").set_value("bad\x00byte")
+    next(b for b in at.button if b.label == "Add to the case").click().run()
+    assert not at.exception
+    assert "The action was not saved: The comment contains an invisible control character" in texts(at)
+    assert log.case(case.reading_id).history == ()

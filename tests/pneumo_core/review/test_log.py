@@ -11,11 +11,10 @@ import sys
 import textwrap
 import threading
 import time
-import uuid
 
 import numpy as np
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from pneumo_core import Prediction
 from pneumo_core.config import REPO_ROOT
@@ -23,30 +22,6 @@ from pneumo_core.imaging.deidentify import case_id_of
 from pneumo_core.review.db import current_revision, make_engine
 from pneumo_core.review.log import ReviewLog
 from pneumo_core.review.records import DOCTOR_LABELS
-
-PG_ENV = "PNEUMO_TEST_POSTGRES_URL"
-
-
-def _fresh_postgres(base_url: str) -> str:
-    """A new empty database on the test server, so every test starts clean."""
-    name = "pneumo_test_" + uuid.uuid4().hex[:10]
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return base_url.rsplit("/", 1)[0] + "/" + name
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'log.sqlite3'}"
-    base = os.environ.get(PG_ENV)
-    if not base:
-        if os.environ.get("CI"):
-            pytest.fail(f"{PG_ENV} is not set: CI must run the review-log tests on PostgreSQL")
-        pytest.skip(f"set {PG_ENV} to run on PostgreSQL")
-    return _fresh_postgres(base)
 
 
 def pred(prob=0.8, label="PNEUMONIA", band="confident") -> Prediction:
@@ -93,9 +68,9 @@ def test_worklist_filters_and_csv(db_url):
     (lambda log, rid: log.add_event(rid, "Dr B", "delete"), "event kind"),
     (lambda log, rid: log.add_event(rid, "Dr B", "re-read", doctor_label="MAYBE"), "reading in"),
     (lambda log, rid: log.add_event(rid, "Dr B", "comment", doctor_label="NORMAL"), "only a re-read"),
-    (lambda log, rid: log.add_event(rid, " ", "comment"), "who"),
+    (lambda log, rid: log.add_event(rid, " ", "comment"), "reviewer.s name is empty"),
     (lambda log, rid: log.record_reading(image(), pred(), "abc", "MAYBE", "Dr A"), "reading in"),
-    (lambda log, rid: log.record_reading(image(), pred(), "abc", "NORMAL", ""), "reader"),
+    (lambda log, rid: log.record_reading(image(), pred(), "abc", "NORMAL", ""), "reader.s name is empty"),
 ])
 def test_bad_actions_are_refused_and_change_nothing(tmp_path, call, error):
     log = ReviewLog(f"sqlite:///{tmp_path / 'log.sqlite3'}")
@@ -150,7 +125,7 @@ def test_sigkill_mid_transaction_leaves_whole_records(tmp_path):
         p = Prediction("PNEUMONIA", 0.9, 0.5, "balanced", "confident", "v")
         i = 0
         while True:
-            case = log.record_reading(np.full((8, 8), 0.5, np.float32), p, "abc", "NORMAL", "Dr K", note="n" * 5000)
+            case = log.record_reading(np.full((8, 8), 0.5, np.float32), p, "abc", "NORMAL", "Dr K", note="n" * 2000)
             with log.engine.begin() as conn:  # a slow multi-statement transaction, killed part-way
                 for k in range(50):
                     conn.execute(insert(events).values(reading_id=case.reading_id, created_at=case.created_at,
@@ -170,7 +145,7 @@ def test_sigkill_mid_transaction_leaves_whole_records(tmp_path):
     conn.close()
     cases = ReviewLog(url).cases()
     assert len(cases) >= 5
-    assert all(c.note == "n" * 5000 and len(c.history) in (0, 50) for c in cases)
+    assert all(c.note == "n" * 2000 and len(c.history) in (0, 50) for c in cases)
     assert sum(len(c.history) == 50 for c in cases) >= 5
 
 
