@@ -17,6 +17,7 @@ from pneumo_core import (
     MAX_NOTE,
     ExplanationError,
     ReadImage,
+    ReviewLogError,
     case_report_pdf,
     decide,
     overlay,
@@ -117,7 +118,7 @@ def reading_form(r: ReadImage, pred, reader: str, weights_sha256: str) -> None:
         try:
             saved[r.digest] = get_review_log().record_reading(r.display, pred, weights_sha256, label, reader,
                                                               note, keep)
-        except ValueError as exc:  # what was typed does not fit the log: say what; the form keeps it
+        except (ValueError, ReviewLogError) as exc:  # typed text the log refuses, or a read-only log: say what
             st.error(f"The reading was not saved: {exc}. What you entered is still in the form.")
         except Exception as exc:  # noqa: BLE001 -- the form keeps what was typed
             st.error(f"The reading could not be saved ({type(exc).__name__}). What you entered is still in the "

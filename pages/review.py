@@ -14,6 +14,7 @@ from pneumo_core import (
     MAX_NOTE,
     ExplanationError,
     PneumoError,
+    ReviewLogError,
     Settings,
     decide,
     load_image,
@@ -111,7 +112,7 @@ def case_detail(case, who: str) -> None:
             else:
                 try:
                     log.add_event(case.reading_id, who, kind, label if kind == "re-read" else None, comment.strip())
-                except ValueError as exc:  # what was typed does not fit the log: say what, keep the rest
+                except (ValueError, ReviewLogError) as exc:  # typed text the log refuses, or a read-only log
                     st.error(f"The action was not saved: {exc}.")
                 except Exception as exc:  # noqa: BLE001
                     st.error(f"The action could not be saved ({type(exc).__name__}); nothing was changed. Try again.")

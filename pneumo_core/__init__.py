@@ -20,7 +20,14 @@ from __future__ import annotations
 import importlib
 
 from .config import Settings
-from .errors import DataLayoutError, ExplanationError, ModelFileError, PneumoError, UnreadableImageError
+from .errors import (
+    DataLayoutError,
+    ExplanationError,
+    ModelFileError,
+    PneumoError,
+    ReviewLogError,
+    UnreadableImageError,
+)
 
 _LAZY: dict[str, tuple[str, str | None]] = {  # name -> (module, attribute; None: the module itself)
     **{n: ("decision", n) for n in ("CLASSES", "CONFIDENT", "CUSTOM", "SECOND_OPINION", "Prediction", "decide",
@@ -46,7 +53,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {  # name -> (module, attribute; None
 }
 
 __all__ = sorted(["Settings", "DataLayoutError", "ExplanationError", "ModelFileError", "PneumoError",
-                  "UnreadableImageError", *_LAZY])
+                  "ReviewLogError", "UnreadableImageError", *_LAZY])
 
 
 def __getattr__(name: str):

@@ -5,6 +5,7 @@
   operating point and whether a second opinion is recommended. With ``--csv`` a refused image keeps
   its probability and label for audit. An unreadable file is reported on its own row and does not
   stop the others; the exit status is 1 if any file could not be read.
+- ``backup DEST``: a consistent copy of the review log while the app runs.
 - ``evaluate``, ``train``, ``ensemble``, ``assemble``, ``calibrate``, ``stress``: the offline pipeline
   (``pneumo_core.training``, loaded only when one of them runs).
 
@@ -84,6 +85,14 @@ def run_predict(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def run_backup(args: argparse.Namespace) -> int:
+    from .review.backup import backup
+
+    done = backup(args.dest, args.database)
+    sys.stdout.write(f"backed up {done['readings']} readings and {done['events']} review actions to {done['dest']}\n")
+    return 0
+
+
 def build_parser(env: Settings | None = None) -> argparse.ArgumentParser:
     env = env or Settings.from_env()
     ap = argparse.ArgumentParser(prog="python -m pneumo_core", description=__doc__.split("\n\n")[0],
@@ -100,6 +109,13 @@ def build_parser(env: Settings | None = None) -> argparse.ArgumentParser:
     p.add_argument("--csv", action="store_true", help="CSV output")
     p.add_argument("--model", type=Path, default=env.model_path, help="model file (default: %(default)s)")
     p.set_defaults(run=run_predict, parser=p)
+
+    p = sub.add_parser("backup", help="a consistent copy of the review log, while the app runs",
+                       description="Copy the SQLite review log to a new file with SQLite's online backup API and "
+                                   "check the copy. For a PostgreSQL log use pg_dump.")
+    p.add_argument("dest", type=Path, help="the new file to write (never overwritten)")
+    p.add_argument("--database", default=None, help="database URL (default: the app's review log)")
+    p.set_defaults(run=run_backup)
 
     from .training.commands import add_commands  # declares options only; loads no network
 

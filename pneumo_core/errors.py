@@ -20,3 +20,8 @@ class ModelFileError(PneumoError):
 
 class ExplanationError(PneumoError):
     """A heatmap method produced nothing usable for this image."""
+
+
+class ReviewLogError(PneumoError):
+    """The review log cannot be used as asked: its file is empty, damaged or not a review log (it is
+    never replaced), or it is open read-only and a reading was to be saved."""

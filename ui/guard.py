@@ -7,7 +7,7 @@ import logging
 
 import streamlit as st
 
-from pneumo_core import ModelFileError
+from pneumo_core import ModelFileError, ReviewLogError
 
 log = logging.getLogger("pneumo.app")
 
@@ -21,6 +21,9 @@ def guarded(page):
         except ModelFileError as exc:
             st.error(f"The model could not be loaded: {exc}. Ask whoever installed pneumo to restore the "
                      "`models/` folder from the repository.")
+        except ReviewLogError as exc:
+            log.error("review log refused: %s", exc)
+            st.error(f"The review log cannot be used: {exc}. Nothing was changed in it.")
         except Exception:  # noqa: BLE001 -- the last line of defence; st.stop/st.rerun are BaseExceptions
             log.exception("unexpected error on page %s", page.__name__)
             st.error("Something went wrong on this page and it was stopped. Nothing you saved is lost: "

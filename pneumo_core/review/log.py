@@ -16,6 +16,7 @@ import numpy as np
 from sqlalchemy import insert, select
 
 from ..decision import Prediction
+from ..errors import ReviewLogError
 from ..imaging.deidentify import case_id_of, deidentified_png
 from .db import make_engine
 from .records import EVENT_KINDS, Case, Event, agreement_of, aware, check_label, fold
@@ -36,11 +37,19 @@ class ReviewLog:
 
     def __init__(self, url: str | None = None):
         self.engine = make_engine(url)
+        self.read_only = bool(getattr(self.engine, "pneumo_read_only", False))
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise ReviewLogError("the review log is open read-only (pneumo may not write to its file or folder), so "
+                                 "nothing can be saved; readings already saved can still be listed. Ask whoever runs "
+                                 "pneumo to make the log's folder writable")
 
     def record_reading(self, pixels: np.ndarray, prediction: Prediction, weights_sha256: str, doctor_label: str,
                        reader: str, note: str = "", keep_image: bool = False) -> Case:
         """Save a doctor's reading beside the model's; one transaction, whole or absent. The gate's
         concern is kept with it; an image the gate refused has no model reading to save beside."""
+        self._writable()
         check_label(doctor_label)
         if not prediction.assessment.labelled:
             raise ValueError(f"expected a prediction the model may make; the input gate said {prediction.status!r}")
@@ -61,6 +70,7 @@ class ReviewLog:
     def add_event(self, reading_id: int, who: str, kind: str, doctor_label: str | None = None,
                   comment: str = "") -> Case:
         """Append a review action: ``re-read`` (new label), ``comment`` or ``reviewed``."""
+        self._writable()
         if kind not in EVENT_KINDS:
             raise ValueError(f"expected an event kind in {EVENT_KINDS}; got {kind!r}")
         if kind == "re-read":

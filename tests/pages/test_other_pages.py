@@ -162,3 +162,14 @@ def test_review_shows_typed_text_as_text_and_says_what_was_wrong(predictor):
     assert not at.exception
     assert "The action was not saved: The comment contains an invisible control character" in texts(at)
     assert log.case(case.reading_id).history == ()
+
+
+def test_a_damaged_review_log_is_explained_not_replaced(tmp_path, monkeypatch):
+    """The Review page on a 0-byte log file: a plain message, and the file is left as it was."""
+    path = tmp_path / "review-log.sqlite3"
+    path.write_bytes(b"")
+    monkeypatch.setenv("PNEUMO_DATABASE_URL", f"sqlite:///{path}")
+    at = open_page("review")
+    assert not at.exception
+    assert any("The review log cannot be used" in e.value and "empty file" in e.value for e in at.error)
+    assert path.read_bytes() == b""

@@ -29,7 +29,7 @@ ALLOWED = {
     "presentation": {"errors", "decision", "imaging", "evaluation", "review.records"},
     "model": {"errors", "config", "decision", "imaging", "evaluation"},
     "uploads": {"errors", "decision", "imaging", "model"},
-    "cli": {"errors", "config", "decision", "presentation", "model", "training"},
+    "cli": {"errors", "config", "decision", "presentation", "model", "review", "training"},
     "training": {"errors", "config", "decision", "imaging", "evaluation", "model"},
     "__init__": {"errors", "config"},
     "__main__": {"cli"},
