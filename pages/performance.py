@@ -103,9 +103,14 @@ def page() -> None:
 
     band = report.band_summary
     if band:
+        held = "" if band.errors_in_band is None else f" and {_pct(band.errors_in_band)} of the default threshold's mistakes"
+        on_validation = meta.validation.get("band")
+        fixed = ("" if not on_validation else f" On the validation films it was fixed on, it flagged "
+                 f"{_pct(on_validation['fraction_of_images'])} of films and held {_pct(on_validation['errors_in_band'])} "
+                 "of the mistakes.")
         st.markdown(f"**Second-opinion band** ({meta.band[0]:.3f}–{meta.band[1]:.3f}): "
-                    f"{band.fraction_of_images:.1%} of test images fall in it; outside it the label at the default "
-                    f"threshold is right {_pct(band.accuracy_outside_band)} of the time.")
+                    f"{band.fraction_of_images:.1%} of test images fall in it{held}; outside it the label at the default "
+                    f"threshold is right {_pct(band.accuracy_outside_band)} of the time.{fixed}")
 
     gate_section()
     stress_section(meta.stress)

@@ -98,3 +98,14 @@ def sensitivity_by_group(probs, labels, groups, threshold: float) -> dict:
         mask = (y == 1) & (g == name)
         out[name] = {"n": int(mask.sum()), "sensitivity": float(np.mean(p[mask] >= threshold))}
     return out
+
+
+def band(probs, labels, threshold: float, low: float, high: float) -> dict:
+    """How a second-opinion band ``[low, high]`` does around ``threshold``: the share of images it
+    flags, the share of the threshold's errors it holds, and the accuracy outside it."""
+    p, y = _check(probs, labels)
+    inside = (p >= low) & (p <= high)
+    wrong = (p >= threshold) != (y == 1)
+    return {"fraction_of_images": float(np.mean(inside)),
+            "errors_in_band": _ratio(int(np.sum(wrong & inside)), int(np.sum(wrong))),
+            "accuracy_outside_band": float(np.mean(~wrong[~inside])) if (~inside).any() else None}

@@ -33,7 +33,6 @@ def build_report(probs: np.ndarray, labels: Sequence[int], files: Sequence[str],
         raise ValueError(f"expected one label, file and subtype per probability; got {len(probs)} probabilities, "
                          f"{len(labels)} labels, {len(files)} files, {len(subtypes)} subtypes")
     lo, hi = points.band
-    outside = (probs < lo) | (probs > hi)
     default = points.presets[points.default_preset]
     return {
         "schema": REPORT_SCHEMA,
@@ -48,11 +47,7 @@ def build_report(probs: np.ndarray, labels: Sequence[int], files: Sequence[str],
         "presets": {name: {**metrics.at_threshold(probs, labels, t),
                            "sensitivity_by_subtype": metrics.sensitivity_by_group(probs, labels, subtypes, t)}
                     for name, t in points.presets.items()},
-        "second_opinion_band": {
-            "fraction_of_images": float(np.mean(~outside)),
-            "accuracy_outside_band": (float(np.mean((probs[outside] >= default) == labels[outside]))
-                                      if outside.any() else None),
-        },
+        "second_opinion_band": metrics.band(probs, labels, default, lo, hi),
         "calibration": metrics.calibration(probs, labels),
         "curves": metrics.curves(probs, labels),
         "images": [{"file": f, "label": CLASSES[y], "subtype": s, "probability": float(p)}
@@ -75,6 +70,7 @@ class BandSummary:
 
     fraction_of_images: float
     accuracy_outside_band: float | None
+    errors_in_band: float | None = None  # share of the default threshold's errors inside the band (older reports: absent)
 
 
 class EvaluationReport:

@@ -38,7 +38,8 @@ def recalibrate(meta: ModelMetadata, raw, labels) -> ModelMetadata:
     ops = calibration.operating_points(calibrated, labels)
     validation = {**meta.validation, **metrics.ranking(calibrated, labels),
                   "ece": metrics.calibration(calibrated, labels)["ece"],
-                  "at_default": metrics.at_threshold(calibrated, labels, ops["presets"][ops["default_preset"]])}
+                  "at_default": metrics.at_threshold(calibrated, labels, ops["presets"][ops["default_preset"]]),
+                  "band": metrics.band(calibrated, labels, ops["presets"][ops["default_preset"]], *ops["band"])}
     kept = {k: v for k, v in meta.rules.items() if k == "views"}  # not a calibration rule
     return dataclasses.replace(meta, temperature=temperature, presets=ops["presets"],
                                default_preset=ops["default_preset"], band=tuple(ops["band"]),

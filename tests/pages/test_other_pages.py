@@ -169,7 +169,11 @@ def test_a_damaged_review_log_is_explained_not_replaced(tmp_path, monkeypatch):
     path = tmp_path / "review-log.sqlite3"
     path.write_bytes(b"")
     monkeypatch.setenv("PNEUMO_DATABASE_URL", f"sqlite:///{path}")
+    from ui.resources import get_review_log
+
+    get_review_log.clear()  # the app opens its log once per process; this test is a fresh start on a bad file
     at = open_page("review")
+    get_review_log.clear()
     assert not at.exception
     assert any("The review log cannot be used" in e.value and "empty file" in e.value for e in at.error)
     assert path.read_bytes() == b""

@@ -33,3 +33,14 @@ def test_calibration_bins_and_ece():
 def test_sensitivity_by_group():
     out = metrics.sensitivity_by_group([0.9, 0.2, 0.8, 0.1], [1, 1, 1, 0], ["bacteria", "virus", "virus", "none"], 0.5)
     assert out == {"bacteria": {"n": 1, "sensitivity": 1.0}, "virus": {"n": 2, "sensitivity": 0.5}}
+
+
+@pytest.mark.parametrize(("band", "flagged", "held", "outside"), [
+    ((0.3, 0.7), 0.5, 1.0, 1.0),  # both mistakes (0.4 is PNEUMONIA, 0.6 is NORMAL) inside
+    ((0.45, 0.55), 0.0, 0.0, 0.5),  # a band around the threshold holding nothing
+    ((0.0, 1.0), 1.0, 1.0, None),  # everything flagged: nothing left outside to be right or wrong
+])
+def test_band_table(band, flagged, held, outside):
+    probs, labels = [0.1, 0.4, 0.6, 0.9], [0, 1, 0, 1]
+    got = metrics.band(probs, labels, 0.5, *band)
+    assert got == {"fraction_of_images": flagged, "errors_in_band": held, "accuracy_outside_band": outside}
