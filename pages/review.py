@@ -61,6 +61,8 @@ def case_table(cases) -> int | None:
     rows = [{"#": c.reading_id, "Saved (UTC)": c.created_at.strftime("%Y-%m-%d %H:%M"), "Reader": c.reader,
              "Doctor": texts.DOCTOR_LABEL_TITLES[c.doctor_label], "Model": c.model_label, PROBABILITY_TITLE: c.probability,
              "Agreement": texts.AGREEMENT_TITLES[c.agreement],
+             "Latest re-read": (f"{texts.DOCTOR_LABEL_TITLES[c.latest.doctor_label]} ({c.latest.who})"
+                                if c.latest else ""),
              texts.SECOND_OPINION_FLAG: "yes" if c.needs_second_opinion else "",
              "Preset": texts.preset_title(c.preset), "Status": texts.STATUS_TITLES[c.status], "Events": len(c.history)}
             for c in cases]
@@ -79,16 +81,21 @@ def case_detail(case, who: str) -> None:
             st.caption("No image copy was kept for this reading (the reader did not ask for one).")
     with right:
         st.markdown(f"#### Reading #{case.reading_id} · {texts.STATUS_TITLES[case.status]}")
-        st.markdown(f"Doctor ({texts.plain(case.reader)}): **{texts.DOCTOR_LABEL_TITLES[case.doctor_label]}** · "
-                    f"Model: **{case.model_label}** at {case.probability:.1%} "
-                    f"({texts.preset_title(case.preset)}, threshold {case.threshold:.3f}) · "
+        st.markdown(f"Model: **{case.model_label}** at {case.probability:.1%} "
+                    f"({texts.preset_title(case.preset)}, threshold {case.threshold:.3f})")
+        st.markdown(f"Reading saved by {texts.plain(case.reader)}: **{texts.DOCTOR_LABEL_TITLES[case.doctor_label]}** · "
                     f"{texts.AGREEMENT_TITLES[case.agreement]}")
+        if case.latest:
+            st.markdown(f"Latest re-read, by {texts.plain(case.latest.who)} ({case.latest.at:%Y-%m-%d %H:%M} UTC): "
+                        f"**{texts.DOCTOR_LABEL_TITLES[case.latest.doctor_label]}** · "
+                        f"{texts.AGREEMENT_TITLES[case.latest.agreement]}")
         st.caption(f"Saved {case.created_at:%Y-%m-%d %H:%M} UTC · model {case.model_version}")
         if case.concern:
             st.warning(f"**{texts.CAUTION_HEADLINE}** (input check when it was read): {case.concern}",
                        icon=":material/warning:")
         if case.note:
-            st.markdown("> " + texts.plain(case.note).replace("  \n", "  \n> "))
+            st.markdown(f"> *Note by {texts.plain(case.reader)}, saved with the reading:*  \n> "
+                        + texts.plain(case.note).replace("  \n", "  \n> "))
         st.markdown("**History**")
         entries = [f"- {case.created_at:%Y-%m-%d %H:%M} · {texts.plain(case.reader)} · reading saved"]
         for e in case.history:
@@ -96,7 +103,9 @@ def case_detail(case, who: str) -> None:
             comment = f": {texts.plain(e.comment)}" if e.comment else ""
             entries.append(f"- {e.created_at:%Y-%m-%d %H:%M} · {texts.plain(e.who)} · {e.kind}{label}{comment}")
         st.markdown("\n".join(entries))
-        with st.form(f"review-{case.reading_id}", clear_on_submit=True):
+        saved_here = st.session_state.setdefault(state.WL_FORMS, {}).get(case.reading_id, 0)
+        # a new, empty form only after a saved action: a refused one keeps everything typed
+        with st.form(f"review-{case.reading_id}-{saved_here}"):
             kind = st.radio("Action", list(ACTIONS), format_func=ACTIONS.get, horizontal=True)
             label = st.radio("New reading (for a re-read)", DOCTOR_LABELS, index=None, horizontal=True,
                              format_func=texts.DOCTOR_LABEL_TITLES.get)
@@ -107,6 +116,10 @@ def case_detail(case, who: str) -> None:
                 st.error("Enter your name or initials in the sidebar first: every review action records who made it.")
             elif kind == "re-read" and label is None:
                 st.error("Choose the new reading (Normal, Pneumonia or Unsure) for a re-read.")
+            elif kind != "re-read" and label is not None:
+                st.error(f"You chose a new reading, but the action is \"{ACTIONS[kind]}\": a reading is recorded only "
+                         f"with \"{ACTIONS['re-read']}\". Choose that action to record it, or reload the page to start "
+                         "again without it. Nothing was saved.")
             elif kind == "comment" and not comment.strip():
                 st.error("Write the comment first.")
             else:
@@ -120,6 +133,7 @@ def case_detail(case, who: str) -> None:
                     # Shown by ``worklist`` after the rerun: a toast can be lost to st.rerun, and a case
                     # marked reviewed leaves an "Open" list together with its panel.
                     st.session_state[state.WL_SAVED] = (case.reading_id, f"{ACTIONS[kind]} saved for reading #{case.reading_id}.")
+                    st.session_state[state.WL_FORMS][case.reading_id] = saved_here + 1
                     st.rerun()
 
 

@@ -24,6 +24,7 @@ WL_PRESET = "wl_preset"
 WL_DATES = "wl_dates"
 WL_TABLE = "wl_table"
 WL_SAVED = "wl_saved"  # (reading id, message) of the review action just saved
+WL_FORMS = "wl_forms"  # reading id -> how many actions were saved on it here (a new, empty form after each)
 MISTAKE_KIND = "mistake_kind"
 MISTAKE_TABLE = "mistakes"  # + "-" + kind
 

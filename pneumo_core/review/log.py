@@ -25,7 +25,8 @@ from .text import clean_name, clean_note, csv_cell
 
 CSV_FIELDS = ("reading_id", "case_id", "created_at", "model_version", "weights_sha256", "probability", "preset",
               "threshold", "model_label", "band", "gate_status", "concern", "doctor_label", "agreement", "note",
-              "reader", "status", "flagged", "events")
+              "reader", "latest_label", "latest_agreement", "latest_reader", "latest_at", "status", "flagged", "events")
+_LATEST = ("latest_label", "latest_agreement", "latest_reader", "latest_at")
 
 
 def _now() -> dt.datetime:
@@ -117,7 +118,10 @@ class ReviewLog:
         writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
         writer.writeheader()
         for c in self.cases(**filters):
-            row = {k: getattr(c, k) for k in CSV_FIELDS if k not in ("flagged", "events")}
+            row = {k: getattr(c, k) for k in CSV_FIELDS if k not in ("flagged", "events", *_LATEST)}
+            if c.latest:  # the original reading's columns stay as saved; a re-read has its own
+                row.update(latest_label=c.latest.doctor_label, latest_agreement=c.latest.agreement,
+                           latest_reader=c.latest.who, latest_at=c.latest.at.isoformat())
             row.update(created_at=c.created_at.isoformat(), flagged=c.flagged, events=" | ".join(
                 f"{e.created_at.isoformat()} {e.who} {e.kind}{' ' + e.doctor_label if e.doctor_label else ''}"
                 f"{': ' + e.comment if e.comment else ''}" for e in c.history))

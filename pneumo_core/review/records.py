@@ -36,8 +36,20 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Reread:
+    """The latest re-read of a case: who read it, when, what, and whether that agrees with the model."""
+
+    who: str
+    at: dt.datetime
+    doctor_label: str
+    agreement: str
+
+
+@dataclass(frozen=True)
 class Case:
-    """A reading's current state (its row with its events applied) and its history."""
+    """A saved reading exactly as its reader saved it (``doctor_label``, ``agreement``, ``reader``,
+    ``note`` never change), the latest re-read by another reading (``latest``, if any), the review
+    status and the whole history."""
 
     reading_id: int
     case_id: str
@@ -58,6 +70,16 @@ class Case:
     history: tuple[Event, ...] = ()
     gate_status: str = "ok"  # the input gate's status of the image: ok or caution
     concern: str = ""  # the gate's concern, when it had one
+    latest: Reread | None = None  # the last re-read, by its own reader; None when nobody re-read the case
+
+    @property
+    def current_label(self) -> str:
+        """The reading that stands now: the latest re-read's, else the original."""
+        return self.latest.doctor_label if self.latest else self.doctor_label
+
+    @property
+    def current_agreement(self) -> str:
+        return self.latest.agreement if self.latest else self.agreement
 
     @property
     def needs_second_opinion(self) -> bool:
@@ -66,9 +88,10 @@ class Case:
 
     @property
     def flagged(self) -> bool:
-        """Doctor and model disagree, the doctor was unsure, the model asked for a second opinion, or
-        the input gate had a concern about the image."""
-        return self.agreement != "agree" or self.needs_second_opinion or bool(self.concern)
+        """The reader (or a later re-read) disagreed with the model or was unsure, the model asked for
+        a second opinion, or the input gate had a concern about the image."""
+        return (self.agreement != "agree" or self.current_agreement != "agree" or self.needs_second_opinion
+                or bool(self.concern))
 
 
 def aware(value: dt.datetime) -> dt.datetime:
@@ -77,8 +100,9 @@ def aware(value: dt.datetime) -> dt.datetime:
 
 
 def fold(row: Mapping, history: Iterable[Event]) -> Case:
-    """A stored reading with its events applied in order: a re-read changes the doctor's label and
-    reopens the case; "reviewed" closes it; a comment changes nothing but the history."""
+    """A stored reading with its events applied in order: a re-read becomes the latest reading (the
+    original stays as saved) and reopens the case; "reviewed" closes it; a comment changes nothing
+    but the history."""
     history = tuple(history)
     case = Case(
         reading_id=row["id"], case_id=row["case_id"], created_at=aware(row["created_at"]),
@@ -90,8 +114,8 @@ def fold(row: Mapping, history: Iterable[Event]) -> Case:
     )
     for e in history:
         if e.kind == "re-read":
-            case = replace(case, doctor_label=e.doctor_label, agreement=agreement_of(case.model_label, e.doctor_label),
-                           status="open")
+            case = replace(case, latest=Reread(e.who, e.created_at, e.doctor_label,
+                                               agreement_of(case.model_label, e.doctor_label)), status="open")
         elif e.kind == "reviewed":
             case = replace(case, status="reviewed")
     return case

@@ -177,3 +177,52 @@ def test_a_damaged_review_log_is_explained_not_replaced(tmp_path, monkeypatch):
     assert not at.exception
     assert any("The review log cannot be used" in e.value and "empty file" in e.value for e in at.error)
     assert path.read_bytes() == b""
+
+
+def _open_case(case_id: int):
+    at = open_page("review")
+    at.session_state[state.open_row_key(state.WL_TABLE)] = case_id  # as if the reviewer had ticked its row
+    at.run()
+    return at
+
+
+def _act(at, action: str, comment: str = "", label: str | None = None, who: str | None = "Dr Chen"):
+    if who is not None:
+        at.sidebar.text_input[0].set_value(who).run()
+    next(r for r in at.radio if r.label == "Action").set_value(action)
+    if label:
+        next(r for r in at.radio if r.label.startswith("New reading")).set_value(label)
+    next(t for t in at.text_area if t.label == "Comment").set_value(comment)
+    next(b for b in at.button if b.label == "Add to the case").click().run()
+    assert not at.exception
+    return at
+
+
+def test_a_re_read_never_changes_what_the_first_doctor_said(predictor):
+    log = ReviewLog()
+    pixels = np.random.default_rng(17).random((64, 64)).astype(np.float32)
+    case = log.record_reading(pixels, decide(0.95, predictor.meta), predictor.meta.weights_sha256, "NORMAL",
+                              "Dr A. Ahmed", "Clear lungs to my eye")
+    at = _act(_open_case(case.reading_id), "re-read", label="PNEUMONIA")
+    shown = texts(at)
+    assert "Reading saved by Dr A\\. Ahmed: **Normal** · Disagree" in shown  # as Dr Ahmed saved it
+    assert "Latest re-read, by Dr Chen" in shown and "**Pneumonia** · Agree" in shown
+    table = at.dataframe[0].value
+    row = table[table["#"] == case.reading_id]
+    assert list(row["Doctor"]) == ["Normal"] and list(row["Agreement"]) == ["Disagree"]
+    assert list(row["Latest re-read"]) == ["Pneumonia (Dr Chen)"]
+
+
+@pytest.mark.parametrize("action, label, who, message", [
+    ("comment", None, "", "Enter your name or initials in the sidebar first"),
+    ("re-read", None, "Dr Chen", "Choose the new reading"),
+    ("comment", "PNEUMONIA", "Dr Chen", "a reading is recorded only with"),
+])
+def test_a_refused_review_action_keeps_what_was_typed_and_saves_nothing(predictor, action, label, who, message):
+    log = ReviewLog()
+    pixels = np.random.default_rng(19).random((64, 64)).astype(np.float32)
+    case = log.record_reading(pixels, decide(0.95, predictor.meta), predictor.meta.weights_sha256, "NORMAL", "Dr A", "")
+    at = _act(_open_case(case.reading_id), action, comment="my careful comment", label=label, who=who)
+    assert message in texts(at)
+    assert next(t for t in at.text_area if t.label == "Comment").value == "my careful comment"
+    assert log.case(case.reading_id).history == ()

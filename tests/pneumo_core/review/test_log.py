@@ -39,12 +39,33 @@ def test_record_and_fold_events(db_url):
     assert case.case_id == case_id_of(image()) and not case.has_image
     log.add_event(case.reading_id, "Dr B", "comment", comment="looked again")
     later = log.add_event(case.reading_id, "Dr B", "re-read", doctor_label="PNEUMONIA")
-    assert (later.doctor_label, later.agreement) == ("PNEUMONIA", "agree")
+    assert (later.latest.who, later.latest.doctor_label, later.latest.agreement) == ("Dr B", "PNEUMONIA", "agree")
+    assert (later.current_label, later.current_agreement) == ("PNEUMONIA", "agree")
+    assert later.flagged  # the original disagreement stays on the record until someone marks it reviewed
     done = log.add_event(case.reading_id, "Dr B", "reviewed", comment="ok")
     assert done.status == "reviewed"
     assert [e.kind for e in done.history] == ["comment", "re-read", "reviewed"]
     original = log.case(case.reading_id)
-    assert original.note == "faint opacity?" and original.reader == "Dr A"  # never overwritten
+    # what Dr A saved is never shown as changed: label, agreement, reader and note as saved
+    assert (original.doctor_label, original.agreement, original.reader, original.note) == \
+           ("NORMAL", "disagree", "Dr A", "faint opacity?")
+
+
+def test_csv_has_the_original_and_the_latest_reading(db_url):
+    import csv
+    import io
+
+    log = ReviewLog(db_url)
+    case = log.record_reading(image(), pred(), "abc", "NORMAL", "Dr A. Ahmed", note="Clear lungs to my eye")
+    log.add_event(case.reading_id, "Dr Chen", "re-read", doctor_label="PNEUMONIA")
+    untouched = log.record_reading(image(1), pred(), "abc", "UNSURE", "Dr A. Ahmed")
+    rows = {int(r["reading_id"]): r for r in csv.DictReader(io.StringIO(log.export_csv()))}
+    re_read = rows[case.reading_id]
+    assert (re_read["reader"], re_read["doctor_label"], re_read["agreement"], re_read["note"]) == \
+           ("Dr A. Ahmed", "NORMAL", "disagree", "Clear lungs to my eye")
+    assert (re_read["latest_reader"], re_read["latest_label"], re_read["latest_agreement"]) == \
+           ("Dr Chen", "PNEUMONIA", "agree")
+    assert rows[untouched.reading_id]["latest_label"] == "" and rows[untouched.reading_id]["latest_reader"] == ""
 
 
 def test_worklist_filters_and_csv(db_url):
