@@ -14,6 +14,7 @@ import streamlit as st
 
 from pneumo_core import (
     DOCTOR_LABELS,
+    MAX_NAME,
     MAX_NOTE,
     ExplanationError,
     ReadImage,
@@ -147,7 +148,7 @@ def full_view(predictor, r: ReadImage, pred, method, opacity, colormap, reader) 
             st.warning(f"**{texts.CAUTION_HEADLINE}:** {pred.assessment.reason}", icon=":material/warning:")
         prediction_ui(pred)
         reading_form(r, pred, reader, meta.weights_sha256)  # before the slow heatmap: typing can start at once
-        report_slot = st.empty()
+        report_slot = st.container()
     rgb, caption = None, ""
     with middle:
         try:
@@ -159,9 +160,12 @@ def full_view(predictor, r: ReadImage, pred, method, opacity, colormap, reader) 
         except ExplanationError as exc:
             st.warning(str(exc))
     _, saved = _state()
+    reference = report_slot.text_input(
+        "Reference on the PDF (optional)", key=f"pdf-ref-{r.digest}", max_chars=MAX_NAME,
+        placeholder="e.g. accession number", help="Printed on the PDF only; never saved in the review log.")
     report_slot.download_button(
         "Download case report (PDF)", type="secondary", icon=":material/picture_as_pdf:", key=f"pdf-{r.digest}",
-        data=lambda: case_report_pdf(r.display, rgb, pred, caption, saved.get(r.digest)),
+        data=lambda: case_report_pdf(r.display, rgb, pred, caption, saved.get(r.digest), reference=reference),
         file_name=f"pneumo-case-{dt.datetime.now(dt.UTC):%Y%m%d-%H%M}.pdf", mime="application/pdf")
 
 

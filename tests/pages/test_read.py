@@ -54,6 +54,7 @@ def test_one_upload_shows_probability_label_heatmap_and_form(fullres_dir):
     assert captions[1] == "Grad-CAM: regions that raised the score for PNEUMONIA"
     assert [b.label for b in at.button] == ["Save reading"]
     assert [d.label for d in at.get("download_button")] == ["Download case report (PDF)"]
+    assert "Reference on the PDF (optional)" in [t.label for t in at.text_input]  # for the PDF only, never saved
 
 
 @pytest.mark.parametrize("preset, threshold, expected", [
