@@ -17,5 +17,5 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
-	tools/install_chromium.sh
+	tools/install_debian.sh
 	$(VENV)/bin/python -m pytest

@@ -16,7 +16,9 @@ from pneumo_core import (
     DOCTOR_LABELS,
     MAX_NAME,
     MAX_NOTE,
+    AccessDenied,
     ExplanationError,
+    Identity,
     ReadImage,
     ReviewLogError,
     case_report_pdf,
@@ -26,6 +28,7 @@ from pneumo_core import (
     texts,
 )
 from ui import state
+from ui.auth import identity_ui
 from ui.guard import guarded
 from ui.resources import get_bundle, get_predictor, get_review_log
 from ui.widgets import (
@@ -34,7 +37,6 @@ from ui.widgets import (
     heatmap_controls_ui,
     operating_point_ui,
     prediction_ui,
-    reader_ui,
     selectable_table,
     session_heatmap,
 )
@@ -86,12 +88,13 @@ def summary_table(results: list[ReadImage], preds: dict) -> int | None:
                             column_config={PROBABILITY_TITLE: PROBABILITY_COLUMN})
 
 
-def reading_form(r: ReadImage, pred, reader: str, weights_sha256: str) -> None:
+def reading_form(r: ReadImage, pred, reader: Identity | None, weights_sha256: str) -> None:
     _, saved = _state()
     if r.digest in saved:
         case = saved[r.digest]
         title = texts.DOCTOR_LABEL_TITLES[case.doctor_label]
-        where = f"Saved as reading #{case.reading_id} by {texts.plain(case.reader)} at {case.created_at:%H:%M} UTC."
+        where = (f"Saved as reading #{case.reading_id} by {texts.who(case.reader, case.reader_verified)} "
+                 f"at {case.created_at:%H:%M} UTC.")
         if case.agreement == "agree":
             st.success(f"**You and the model agree: {case.model_label}.** {where}", icon=":material/check_circle:")
         elif case.agreement == "disagree":
@@ -113,13 +116,13 @@ def reading_form(r: ReadImage, pred, reader: str, weights_sha256: str) -> None:
         return
     if label is None:
         st.error("Choose Normal, Pneumonia or Unsure before saving.")
-    elif not reader:
+    elif reader is None:
         st.error("Enter your name or initials in the sidebar before saving: every reading records who made it.")
     else:
         try:
             saved[r.digest] = get_review_log().record_reading(r.display, pred, weights_sha256, label, reader,
                                                               note, keep)
-        except (ValueError, ReviewLogError) as exc:  # typed text the log refuses, or a read-only log: say what
+        except (ValueError, ReviewLogError, AccessDenied) as exc:  # typed text the log refuses, or a read-only log: say what
             st.error(f"The reading was not saved: {exc}. What you entered is still in the form.")
         except Exception as exc:  # noqa: BLE001 -- the form keeps what was typed
             st.error(f"The reading could not be saved ({type(exc).__name__}). What you entered is still in the "
@@ -174,7 +177,7 @@ def page() -> None:
     meta = get_bundle().meta  # the network is loaded only once there is something to read
     preset, threshold = operating_point_ui(meta)
     method, opacity, colormap = heatmap_controls_ui()
-    reader = reader_ui()
+    reader = identity_ui()
     st.title("Read chest X-rays")
     st.caption(texts.INTENDED_USE)
     uploads = st.file_uploader("Upload chest X-rays: JPEG, PNG or DICOM (a DICOM file may have no extension)",

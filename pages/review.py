@@ -12,6 +12,7 @@ from pneumo_core import (
     CUSTOM,
     DOCTOR_LABELS,
     MAX_NOTE,
+    AccessDenied,
     ExplanationError,
     PneumoError,
     ReviewLogError,
@@ -22,6 +23,7 @@ from pneumo_core import (
     texts,
 )
 from ui import state
+from ui.auth import identity_ui, viewer
 from ui.guard import guarded
 from ui.resources import get_bundle, get_predictor, get_report, get_review_log
 from ui.widgets import (
@@ -30,7 +32,6 @@ from ui.widgets import (
     heatmap_controls_ui,
     label_ui,
     operating_point_ui,
-    reader_ui,
     selectable_table,
     session_heatmap,
 )
@@ -58,11 +59,12 @@ def worklist_filters(meta) -> dict:
 
 
 def case_table(cases) -> int | None:
-    rows = [{"#": c.reading_id, "Saved (UTC)": c.created_at.strftime("%Y-%m-%d %H:%M"), "Reader": c.reader,
+    rows = [{"#": c.reading_id, "Saved (UTC)": c.created_at.strftime("%Y-%m-%d %H:%M"),
+             "Reader": c.reader + ("" if c.reader_verified else f" ({texts.UNVERIFIED})"),
              "Doctor": texts.DOCTOR_LABEL_TITLES[c.doctor_label], "Model": c.model_label, PROBABILITY_TITLE: c.probability,
              "Agreement": texts.AGREEMENT_TITLES[c.agreement],
-             "Latest re-read": (f"{texts.DOCTOR_LABEL_TITLES[c.latest.doctor_label]} ({c.latest.who})"
-                                if c.latest else ""),
+             "Latest re-read": (f"{texts.DOCTOR_LABEL_TITLES[c.latest.doctor_label]} ({c.latest.who}"
+                                f"{'' if c.latest.verified else ', ' + texts.UNVERIFIED})" if c.latest else ""),
              texts.SECOND_OPINION_FLAG: "yes" if c.needs_second_opinion else "",
              "Preset": texts.preset_title(c.preset), "Status": texts.STATUS_TITLES[c.status], "Events": len(c.history)}
             for c in cases]
@@ -70,11 +72,13 @@ def case_table(cases) -> int | None:
                             column_config={PROBABILITY_TITLE: PROBABILITY_COLUMN})
 
 
-def case_detail(case, who: str) -> None:
+def case_detail(case, who, me) -> None:
+    """One reading as saved, its re-reads and history; reviewers also get the actions form. ``who``
+    records an action (None in demo mode until a name is typed); ``me`` is whose view this is."""
     log = get_review_log()
     left, right = st.columns([1, 1.6], gap="medium")
     with left:
-        image = log.image(case.reading_id) if case.has_image else None
+        image = log.image(case.reading_id, me) if case.has_image else None
         if image:
             st.image(image, caption="De-identified copy kept at saving", width="stretch")
         else:
@@ -83,10 +87,12 @@ def case_detail(case, who: str) -> None:
         st.markdown(f"#### Reading #{case.reading_id} · {texts.STATUS_TITLES[case.status]}")
         st.markdown(f"Model: **{case.model_label}** at {case.probability:.1%} "
                     f"({texts.preset_title(case.preset)}, threshold {case.threshold:.3f})")
-        st.markdown(f"Reading saved by {texts.plain(case.reader)}: **{texts.DOCTOR_LABEL_TITLES[case.doctor_label]}** · "
+        reader = texts.who(case.reader, case.reader_verified)
+        st.markdown(f"Reading saved by {reader}: **{texts.DOCTOR_LABEL_TITLES[case.doctor_label]}** · "
                     f"{texts.AGREEMENT_TITLES[case.agreement]}")
         if case.latest:
-            st.markdown(f"Latest re-read, by {texts.plain(case.latest.who)} ({case.latest.at:%Y-%m-%d %H:%M} UTC): "
+            st.markdown(f"Latest re-read, by {texts.who(case.latest.who, case.latest.verified)} "
+                        f"({case.latest.at:%Y-%m-%d %H:%M} UTC): "
                         f"**{texts.DOCTOR_LABEL_TITLES[case.latest.doctor_label]}** · "
                         f"{texts.AGREEMENT_TITLES[case.latest.agreement]}")
         st.caption(f"Saved {case.created_at:%Y-%m-%d %H:%M} UTC · model {case.model_version}")
@@ -94,15 +100,18 @@ def case_detail(case, who: str) -> None:
             st.warning(f"**{texts.CAUTION_HEADLINE}** (input check when it was read): {case.concern}",
                        icon=":material/warning:")
         if case.note:
-            st.markdown(f"> *Note by {texts.plain(case.reader)}, saved with the reading:*  \n> "
+            st.markdown(f"> *Note by {reader}, saved with the reading:*  \n> "
                         + texts.plain(case.note).replace("  \n", "  \n> "))
         st.markdown("**History**")
-        entries = [f"- {case.created_at:%Y-%m-%d %H:%M} · {texts.plain(case.reader)} · reading saved"]
+        entries = [f"- {case.created_at:%Y-%m-%d %H:%M} · {reader} · reading saved"]
         for e in case.history:
             label = f" → {texts.DOCTOR_LABEL_TITLES[e.doctor_label]}" if e.doctor_label else ""
             comment = f": {texts.plain(e.comment)}" if e.comment else ""
-            entries.append(f"- {e.created_at:%Y-%m-%d %H:%M} · {texts.plain(e.who)} · {e.kind}{label}{comment}")
+            entries.append(f"- {e.created_at:%Y-%m-%d %H:%M} · {texts.who(e.who, e.who_verified)} · {e.kind}{label}{comment}")
         st.markdown("\n".join(entries))
+        if not me.is_reviewer:
+            st.caption("Reviewers re-read, comment on and mark readings reviewed; what they add appears here.")
+            return
         saved_here = st.session_state.setdefault(state.WL_FORMS, {}).get(case.reading_id, 0)
         # a new, empty form only after a saved action: a refused one keeps everything typed
         with st.form(f"review-{case.reading_id}-{saved_here}"):
@@ -112,7 +121,7 @@ def case_detail(case, who: str) -> None:
             comment = st.text_area("Comment", max_chars=MAX_NOTE, height=70)
             submitted = st.form_submit_button("Add to the case", type="primary")
         if submitted:
-            if not who:
+            if who is None:
                 st.error("Enter your name or initials in the sidebar first: every review action records who made it.")
             elif kind == "re-read" and label is None:
                 st.error("Choose the new reading (Normal, Pneumonia or Unsure) for a re-read.")
@@ -125,7 +134,7 @@ def case_detail(case, who: str) -> None:
             else:
                 try:
                     log.add_event(case.reading_id, who, kind, label if kind == "re-read" else None, comment.strip())
-                except (ValueError, ReviewLogError) as exc:  # typed text the log refuses, or a read-only log
+                except (ValueError, ReviewLogError, AccessDenied) as exc:  # typed text the log refuses, or a read-only log
                     st.error(f"The action was not saved: {exc}.")
                 except Exception as exc:  # noqa: BLE001
                     st.error(f"The action could not be saved ({type(exc).__name__}); nothing was changed. Try again.")
@@ -137,12 +146,15 @@ def case_detail(case, who: str) -> None:
                     st.rerun()
 
 
-def worklist(meta, who: str) -> None:
-    st.markdown("Readings where the doctor and the model disagreed, the doctor was unsure, or the model asked for "
-                "a second opinion. Open one to re-read it, comment, or mark it reviewed; nothing is overwritten.")
+def worklist(meta, who, me) -> None:
+    if me.is_reviewer:
+        st.markdown("Readings where the doctor and the model disagreed, the doctor was unsure, or the model asked "
+                    "for a second opinion. Open one to re-read it, comment, or mark it reviewed; nothing is overwritten.")
+    else:
+        st.markdown("The readings you saved, as saved, with what reviewers added. Only you and the reviewers see them.")
     filters = worklist_filters(meta)
     log = get_review_log()
-    cases = log.cases(**filters)
+    cases = log.cases(me, **filters)
     saved = st.session_state.pop(state.WL_SAVED, None)
     if saved:
         reading_id, text = saved
@@ -154,11 +166,12 @@ def worklist(meta, who: str) -> None:
         return
     st.caption(f"{len(cases)} reading{'s' * (len(cases) != 1)}, newest first. Select a row to open it.")
     row = case_table(cases)
-    st.download_button("Export these readings (CSV)", log.export_csv(**filters), file_name="pneumo-review-log.csv",
-                       mime="text/csv", icon=":material/download:")
+    if me.is_reviewer:
+        st.download_button("Export these readings (CSV)", log.export_csv(me, **filters),
+                           file_name="pneumo-review-log.csv", mime="text/csv", icon=":material/download:")
     if row is not None:
         st.divider()
-        case_detail(cases[row], who)
+        case_detail(cases[row], who, me)
 
 
 def mistakes(meta, preset, threshold, look) -> None:
@@ -221,11 +234,13 @@ def page() -> None:
     meta = get_bundle().meta
     preset, threshold = operating_point_ui(meta)
     look = heatmap_controls_ui()
-    who = reader_ui()
+    who = identity_ui()
+    me = viewer(who)
     st.title("Review")
-    work, errors = st.tabs(["Worklist from the review log", "Model mistakes on the test split"])
+    work, errors = st.tabs(["Worklist from the review log" if me.is_reviewer else "My readings",
+                            "Model mistakes on the test split"])
     with work:
-        worklist(meta, who)
+        worklist(meta, who, me)
     with errors:
         mistakes(meta, preset, threshold, look)
 

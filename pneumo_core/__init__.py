@@ -10,6 +10,7 @@ network is loaded when a ``Predictor`` is made. Where each name lives:
 - ``model``: ``ModelBundle``, ``ModelMetadata``, ``Predictor``, ``PreparedImage``, ``Heatmap``,
   ``METHODS``, ``HEATMAP_METHODS``;
 - ``evaluation``: ``EvaluationReport``, ``Mistake``, ``PUBLISHED``, ``Published``;
+- ``access``: ``Identity``, ``AccessPolicy``;
 - ``review``: ``ReviewLog``, ``Case``, ``Event``, ``DOCTOR_LABELS``, ``EVENT_KINDS``;
 - ``presentation``: ``texts``, ``charts``, ``case_report_pdf``;
 - ``uploads``: ``read_uploads``, ``ReadImage``; ``config``: ``Settings``; ``errors``: the exceptions.
@@ -21,6 +22,7 @@ import importlib
 
 from .config import Settings
 from .errors import (
+    AccessDenied,
     DataLayoutError,
     ExplanationError,
     ModelFileError,
@@ -43,6 +45,8 @@ _LAZY: dict[str, tuple[str, str | None]] = {  # name -> (module, attribute; None
     **{n: ("model.heatmaps", n) for n in ("HEATMAP_METHODS", "METHODS", "Heatmap")},
     **{n: ("evaluation.report", n) for n in ("EvaluationReport", "Mistake")},
     **{n: ("evaluation.published", n) for n in ("PUBLISHED", "Published")},
+    "Identity": ("access.identity", "Identity"),
+    "AccessPolicy": ("access.policy", "AccessPolicy"),
     "ReviewLog": ("review.log", "ReviewLog"),
     **{n: ("review.records", n) for n in ("Case", "Event", "DOCTOR_LABELS", "EVENT_KINDS")},
     **{n: ("review.text", n) for n in ("MAX_NAME", "MAX_NOTE")},
@@ -52,7 +56,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {  # name -> (module, attribute; None
     **{n: ("uploads", n) for n in ("ReadImage", "read_uploads")},
 }
 
-__all__ = sorted(["Settings", "DataLayoutError", "ExplanationError", "ModelFileError", "PneumoError",
+__all__ = sorted(["Settings", "AccessDenied", "DataLayoutError", "ExplanationError", "ModelFileError", "PneumoError",
                   "ReviewLogError", "UnreadableImageError", *_LAZY])
 
 

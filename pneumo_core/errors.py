@@ -25,3 +25,8 @@ class ExplanationError(PneumoError):
 class ReviewLogError(PneumoError):
     """The review log cannot be used as asked: its file is empty, damaged or not a review log (it is
     never replaced), or it is open read-only and a reading was to be saved."""
+
+
+class AccessDenied(PneumoError):
+    """The signed-in user's roles do not allow what was asked (seeing others' readings, exporting,
+    reviewing), or the user has no pneumo role at all."""

@@ -7,17 +7,23 @@ import logging
 
 import streamlit as st
 
-from pneumo_core import ModelFileError, ReviewLogError
+from pneumo_core import AccessDenied, ModelFileError, ReviewLogError
+from ui.auth import demo_banner
 
 log = logging.getLogger("pneumo.app")
 
 
 def guarded(page):
-    """Run a page; any unexpected error becomes an ``st.error`` (logged with its traceback server-side)."""
+    """Run a page under the demo-mode banner (when sign-in is not configured); any unexpected error
+    becomes an ``st.error`` (logged with its traceback server-side)."""
     @functools.wraps(page)
     def run():
         try:
+            demo_banner()
             page()
+        except AccessDenied as exc:
+            log.warning("access refused: %s", exc)
+            st.error(f"Not open to you: {exc}.", icon=":material/block:")
         except ModelFileError as exc:
             st.error(f"The model could not be loaded: {exc}. Ask whoever installed pneumo to restore the "
                      "`models/` folder from the repository.")

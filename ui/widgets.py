@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pneumo_core import COLORMAPS, CUSTOM, HEATMAP_METHODS, MAX_NAME, METHODS, Prediction, texts
+from pneumo_core import COLORMAPS, CUSTOM, HEATMAP_METHODS, METHODS, Prediction, texts
 
 from . import state
 
@@ -55,20 +55,6 @@ def heatmap_controls_ui() -> tuple[str, float, str]:
     key, copy = persist(state.HEATMAP_COLORMAP, next(iter(COLORMAPS)))
     colormap = st.sidebar.selectbox("Colour map", list(COLORMAPS), key=key, on_change=copy)
     return method, opacity, colormap
-
-
-def reader_ui() -> str:
-    """The reader: the signed-in user's name when login is configured, else a name typed once per session."""
-    try:
-        if st.user.get("is_logged_in"):
-            name = str(st.user.get("name") or st.user.get("email") or "")
-            st.sidebar.caption(f"Signed in as **{texts.plain(name)}**")
-            return name
-    except Exception:  # noqa: BLE001 -- no auth configured
-        pass
-    key, copy = persist(state.READER, "")
-    return st.sidebar.text_input("Your name or initials (saved with each reading)", key=key, on_change=copy,
-                                 max_chars=MAX_NAME).strip()
 
 
 def session_heatmap(key: tuple, method: str, compute):

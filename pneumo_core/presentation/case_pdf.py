@@ -36,6 +36,7 @@ from .texts import (
     preset_title,
 )
 
+UNVERIFIED_READER = "unverified: typed in demo mode, not signed in"
 log = logging.getLogger(__name__)
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 _FONTS = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
@@ -157,7 +158,8 @@ def case_report_pdf(image: np.ndarray, heat_rgb: np.ndarray | None, prediction: 
         line("No reading was saved for this image before this report was made.", colour="#555555")
     else:
         agreement = AGREEMENT_PHRASES[reading.agreement]
-        line(f"{DOCTOR_LABEL_TITLES[reading.doctor_label]} ({agreement}), by {reading.reader}, "
+        reader = reading.reader if reading.reader_verified else f"{reading.reader} ({UNVERIFIED_READER})"
+        line(f"{DOCTOR_LABEL_TITLES[reading.doctor_label]} ({agreement}), by {reader}, "
              f"{reading.created_at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC, review-log reading #{reading.reading_id}")
         if reading.note:
             line(f"Note: {reading.note}")

@@ -100,3 +100,14 @@ def plain(text: str) -> str:
     ``:colour[...]``, emoji and maths syntax) would act on is escaped, and line breaks stay line
     breaks. A note can then neither forge a heading or a status nor load an image from a URL."""
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text).replace("\n", "  \n")
+
+DEMO_BANNER = ("**Demo mode: sign-in is not configured.** Anyone can type any name, so readings are recorded as "
+               "*unverified* in the review log, the export and the PDF, and every visitor sees every reading. "
+               "Not for clinical use; whoever runs pneumo turns sign-in on as the README explains.")
+DEMO_NAME_HELP = "Saved with each reading and marked unverified: in demo mode nobody checks who typed it."
+UNVERIFIED = "unverified"
+
+
+def who(name: str, verified: bool) -> str:
+    """A reader's name for Markdown, marked when sign-in did not verify it."""
+    return plain(name) + ("" if verified else f" ({UNVERIFIED})")

@@ -15,6 +15,7 @@ import io
 import numpy as np
 from sqlalchemy import insert, select
 
+from ..access.identity import Identity
 from ..decision import Prediction
 from ..errors import ReviewLogError
 from ..imaging.deidentify import case_id_of, deidentified_png
@@ -25,12 +26,18 @@ from .text import clean_name, clean_note, csv_cell
 
 CSV_FIELDS = ("reading_id", "case_id", "created_at", "model_version", "weights_sha256", "probability", "preset",
               "threshold", "model_label", "band", "gate_status", "concern", "doctor_label", "agreement", "note",
-              "reader", "latest_label", "latest_agreement", "latest_reader", "latest_at", "status", "flagged", "events")
-_LATEST = ("latest_label", "latest_agreement", "latest_reader", "latest_at")
+              "reader", "reader_verified", "latest_label", "latest_agreement", "latest_reader",
+              "latest_reader_verified", "latest_at", "status", "flagged", "events")
+_LATEST = ("latest_label", "latest_agreement", "latest_reader", "latest_reader_verified", "latest_at")
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _event_text(e: Event) -> str:
+    return (f"{e.created_at.isoformat()} {e.who}{'' if e.who_verified else ' (unverified)'} {e.kind}"
+            f"{' ' + e.doctor_label if e.doctor_label else ''}{': ' + e.comment if e.comment else ''}")
 
 
 class ReviewLog:
@@ -47,30 +54,33 @@ class ReviewLog:
                                  "pneumo to make the log's folder writable")
 
     def record_reading(self, pixels: np.ndarray, prediction: Prediction, weights_sha256: str, doctor_label: str,
-                       reader: str, note: str = "", keep_image: bool = False) -> Case:
-        """Save a doctor's reading beside the model's; one transaction, whole or absent. The gate's
+                       reader: Identity, note: str = "", keep_image: bool = False) -> Case:
+        """Save ``reader``'s reading beside the model's; one transaction, whole or absent. The gate's
         concern is kept with it; an image the gate refused has no model reading to save beside."""
+        reader.require("Saving a reading")
         self._writable()
         check_label(doctor_label)
         if not prediction.assessment.labelled:
             raise ValueError(f"expected a prediction the model may make; the input gate said {prediction.status!r}")
-        reader, note = clean_name(reader), clean_note(note)
+        name, note = clean_name(reader.name), clean_note(note)
         row = {
             "case_id": case_id_of(pixels), "created_at": _now(), "model_version": prediction.model_version,
             "weights_sha256": weights_sha256, "probability": float(prediction.probability),
             "preset": prediction.preset, "threshold": float(prediction.threshold),
             "model_label": prediction.label, "band": prediction.band, "doctor_label": doctor_label,
-            "note": note, "agreement": agreement_of(prediction.label, doctor_label), "reader": reader,
+            "note": note, "agreement": agreement_of(prediction.label, doctor_label), "reader": name,
+            "reader_id": reader.subject, "reader_verified": reader.verified,
             "image_png": deidentified_png(pixels) if keep_image else None,
             "gate_status": prediction.status, "concern": prediction.assessment.reason,
         }
         with self.engine.begin() as conn:
             reading_id = conn.execute(insert(readings).values(**row)).inserted_primary_key[0]
-        return self.case(reading_id)
+        return self._case(reading_id)
 
-    def add_event(self, reading_id: int, who: str, kind: str, doctor_label: str | None = None,
+    def add_event(self, reading_id: int, who: Identity, kind: str, doctor_label: str | None = None,
                   comment: str = "") -> Case:
-        """Append a review action: ``re-read`` (new label), ``comment`` or ``reviewed``."""
+        """Append a review action: ``re-read`` (new label), ``comment`` or ``reviewed``; reviewers only."""
+        who.require("Re-reading, commenting on or marking a reading reviewed", reviewer=True)
         self._writable()
         if kind not in EVENT_KINDS:
             raise ValueError(f"expected an event kind in {EVENT_KINDS}; got {kind!r}")
@@ -78,27 +88,36 @@ class ReviewLog:
             check_label(doctor_label or "")
         elif doctor_label is not None:
             raise ValueError(f"only a re-read changes the reading; got a label with a {kind!r} event")
-        who, comment = clean_name(who, "The reviewer's name"), clean_note(comment, "The comment")
-        self.case(reading_id)  # raises if absent
+        name, comment = clean_name(who.name, "The reviewer's name"), clean_note(comment, "The comment")
+        self._case(reading_id)  # raises if absent
         with self.engine.begin() as conn:
-            conn.execute(insert(events).values(reading_id=reading_id, created_at=_now(), who=who, kind=kind,
-                                               doctor_label=doctor_label, comment=comment, reviewed=kind == "reviewed"))
-        return self.case(reading_id)
+            conn.execute(insert(events).values(reading_id=reading_id, created_at=_now(), who=name, who_id=who.subject,
+                                               who_verified=who.verified, kind=kind, doctor_label=doctor_label,
+                                               comment=comment, reviewed=kind == "reviewed"))
+        return self._case(reading_id)
 
-    def case(self, reading_id: int) -> Case:
-        cases = self._cases(select(readings).where(readings.c.id == reading_id))
-        if not cases:
-            raise KeyError(f"no reading with id {reading_id}")
-        return cases[0]
+    def case(self, reading_id: int, viewer: Identity) -> Case:
+        """One reading, if ``viewer`` may see it: a reviewer sees every reading, a doctor their own."""
+        viewer.require("Seeing saved readings")
+        case = self._case(reading_id)
+        if not viewer.is_reviewer and case.reader_id != viewer.subject:
+            raise KeyError(f"no reading with id {reading_id} among {viewer.name}'s readings")
+        return case
 
-    def image(self, reading_id: int) -> bytes | None:
+    def image(self, reading_id: int, viewer: Identity) -> bytes | None:
+        """The de-identified copy kept with a reading, if any and if ``viewer`` may see the reading."""
+        self.case(reading_id, viewer)
         with self.engine.connect() as conn:
             return conn.execute(select(readings.c.image_png).where(readings.c.id == reading_id)).scalar_one_or_none()
 
-    def cases(self, status: str | None = None, since: dt.datetime | None = None, until: dt.datetime | None = None,
-              preset: str | None = None, flagged_only: bool = False) -> list[Case]:
-        """Readings, newest first, filtered by status, date range, preset, and whether flagged."""
+    def cases(self, viewer: Identity, status: str | None = None, since: dt.datetime | None = None,
+              until: dt.datetime | None = None, preset: str | None = None, flagged_only: bool = False) -> list[Case]:
+        """The readings ``viewer`` may see (a reviewer: everyone's; a doctor: their own), newest first,
+        filtered by status, date range, preset, and whether flagged."""
+        viewer.require("Seeing saved readings")
         query = select(readings).order_by(readings.c.created_at.desc(), readings.c.id.desc())
+        if not viewer.is_reviewer:
+            query = query.where(readings.c.reader_id == viewer.subject)
         if since:
             query = query.where(readings.c.created_at >= since)
         if until:
@@ -108,25 +127,32 @@ class ReviewLog:
         found = self._cases(query)
         return [c for c in found if (status is None or c.status == status) and (not flagged_only or c.flagged)]
 
-    def worklist(self, **filters) -> list[Case]:
-        """The flagged readings (disagreement, unsure, or second opinion), newest first."""
-        return self.cases(flagged_only=True, **filters)
+    def worklist(self, viewer: Identity, **filters) -> list[Case]:
+        """The flagged readings (disagreement, unsure, or second opinion) ``viewer`` may see, newest first."""
+        return self.cases(viewer, flagged_only=True, **filters)
 
-    def export_csv(self, **filters) -> str:
-        """The readings as CSV, one row each; text that a spreadsheet would run as a formula is quoted."""
+    def export_csv(self, viewer: Identity, **filters) -> str:
+        """The readings as CSV, one row each (reviewers only); text that a spreadsheet would run as a
+        formula is quoted."""
+        viewer.require("Exporting the review log", reviewer=True)
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
         writer.writeheader()
-        for c in self.cases(**filters):
+        for c in self.cases(viewer, **filters):
             row = {k: getattr(c, k) for k in CSV_FIELDS if k not in ("flagged", "events", *_LATEST)}
             if c.latest:  # the original reading's columns stay as saved; a re-read has its own
                 row.update(latest_label=c.latest.doctor_label, latest_agreement=c.latest.agreement,
-                           latest_reader=c.latest.who, latest_at=c.latest.at.isoformat())
-            row.update(created_at=c.created_at.isoformat(), flagged=c.flagged, events=" | ".join(
-                f"{e.created_at.isoformat()} {e.who} {e.kind}{' ' + e.doctor_label if e.doctor_label else ''}"
-                f"{': ' + e.comment if e.comment else ''}" for e in c.history))
+                           latest_reader=c.latest.who, latest_reader_verified=c.latest.verified,
+                           latest_at=c.latest.at.isoformat())
+            row.update(created_at=c.created_at.isoformat(), flagged=c.flagged, events=" | ".join(map(_event_text, c.history)))
             writer.writerow({k: csv_cell(v) for k, v in row.items()})
         return out.getvalue()
+
+    def _case(self, reading_id: int) -> Case:
+        cases = self._cases(select(readings).where(readings.c.id == reading_id))
+        if not cases:
+            raise KeyError(f"no reading with id {reading_id}")
+        return cases[0]
 
     def _cases(self, query) -> list[Case]:
         with self.engine.connect() as conn:
@@ -137,5 +163,5 @@ class ReviewLog:
                 for e in conn.execute(select(events).where(events.c.reading_id.in_(ids))
                                       .order_by(events.c.id)).mappings():
                     history[e["reading_id"]].append(Event(aware(e["created_at"]), e["who"], e["kind"],
-                                                          e["doctor_label"], e["comment"]))
+                                                          e["doctor_label"], e["comment"], bool(e["who_verified"])))
         return [fold(r, history[r["id"]]) for r in rows]

@@ -33,6 +33,7 @@ class Event:
     kind: str
     doctor_label: str | None
     comment: str
+    who_verified: bool = False  # signed in through the identity provider, not a typed name
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Reread:
     at: dt.datetime
     doctor_label: str
     agreement: str
+    verified: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ class Case:
     gate_status: str = "ok"  # the input gate's status of the image: ok or caution
     concern: str = ""  # the gate's concern, when it had one
     latest: Reread | None = None  # the last re-read, by its own reader; None when nobody re-read the case
+    reader_id: str = ""  # the reader's stable id: sign-in subject, or demo:<name> for a typed name
+    reader_verified: bool = False  # the reader was signed in (not a typed name)
 
     @property
     def current_label(self) -> str:
@@ -111,11 +115,13 @@ def fold(row: Mapping, history: Iterable[Event]) -> Case:
         doctor_label=row["doctor_label"], note=row["note"], agreement=row["agreement"], reader=row["reader"],
         status="open", has_image=row.get("image_png") is not None, history=history,
         gate_status=row.get("gate_status") or "ok", concern=row.get("concern") or "",
+        reader_id=row.get("reader_id") or "", reader_verified=bool(row.get("reader_verified")),
     )
     for e in history:
         if e.kind == "re-read":
             case = replace(case, latest=Reread(e.who, e.created_at, e.doctor_label,
-                                               agreement_of(case.model_label, e.doctor_label)), status="open")
+                                               agreement_of(case.model_label, e.doctor_label), e.who_verified),
+                           status="open")
         elif e.kind == "reviewed":
             case = replace(case, status="reviewed")
     return case

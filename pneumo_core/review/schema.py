@@ -1,6 +1,8 @@
 """Review-log tables (SQLAlchemy Core). The schema is versioned by Alembic (``pneumo_core/review/migrations``).
 
 ``readings``: one row per saved reading, written once and never updated.
+Each reading and action records who made it: the name shown, a stable id (the sign-in subject, or
+``demo:<name>`` for a typed name in demo mode) and whether sign-in verified it.
 ``events``: append-only review actions on a reading (re-read, comment, reviewed); the current state
 of a reading is its row with its events applied in order.
 No patient data: no DICOM tags, no file names; pixels only as an opt-in de-identified PNG.
@@ -8,7 +10,7 @@ No patient data: no DICOM tags, no file names; pixels only as an opt-in de-ident
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text, false
 
 metadata = MetaData()
 
@@ -27,7 +29,9 @@ readings = Table(
     Column("doctor_label", String(16), nullable=False),
     Column("note", Text, nullable=False, default=""),
     Column("agreement", String(16), nullable=False),  # agree / disagree / unsure
-    Column("reader", String(128), nullable=False),
+    Column("reader", String(128), nullable=False),  # the name shown
+    Column("reader_id", String(320), nullable=False, server_default="", index=True),  # sign-in subject or demo:<name>
+    Column("reader_verified", Boolean, nullable=False, server_default=false()),  # signed in, not typed
     Column("image_png", LargeBinary, nullable=True),  # only when the user asked to keep a copy
     Column("gate_status", String(16), nullable=False, server_default="ok"),  # ok / caution
     Column("concern", Text, nullable=False, server_default=""),  # the input gate's concern, if any
@@ -39,6 +43,8 @@ events = Table(
     Column("reading_id", Integer, ForeignKey("readings.id"), nullable=False, index=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("who", String(128), nullable=False),
+    Column("who_id", String(320), nullable=False, server_default="", index=True),
+    Column("who_verified", Boolean, nullable=False, server_default=false()),
     Column("kind", String(16), nullable=False),  # re-read / comment / reviewed
     Column("doctor_label", String(16), nullable=True),
     Column("comment", Text, nullable=False, default=""),

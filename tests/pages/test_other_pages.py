@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from app_helpers import ROOT, metric, open_page, texts
+from identities import LEAD, typed
 
 from pneumo_core import ReviewLog, decide
 from ui import state
@@ -55,8 +56,9 @@ def test_review_page_lists_a_disagreement_and_its_history(predictor):
     log = ReviewLog()
     pixels = np.random.default_rng(7).random((64, 64)).astype(np.float32)
     pred = decide(0.9, predictor.meta)
-    case = log.record_reading(pixels, pred, predictor.meta.weights_sha256, "NORMAL", "Dr Review Test", "check me")
-    log.add_event(case.reading_id, "Dr Senior", "comment", comment="looked at it")
+    case = log.record_reading(pixels, pred, predictor.meta.weights_sha256, "NORMAL",
+                              typed("Dr Review Test"), "check me")
+    log.add_event(case.reading_id, typed("Dr Senior"), "comment", comment="looked at it")
     at = open_page("review")
     assert not at.exception
     table = at.dataframe[0].value
@@ -75,7 +77,7 @@ def test_review_action_is_confirmed_even_when_the_case_leaves_the_list(predictor
     log = ReviewLog()
     pixels = np.random.default_rng(11).random((64, 64)).astype(np.float32)
     case = log.record_reading(pixels, decide(0.95, predictor.meta), predictor.meta.weights_sha256, "NORMAL",
-                              "Dr Action Test", "")
+                              typed("Dr Action Test"), "")
     at = open_page("review")
     at.session_state[state.open_row_key(state.WL_TABLE)] = case.reading_id  # as if the reviewer had ticked its row
     at.run()
@@ -85,7 +87,7 @@ def test_review_action_is_confirmed_even_when_the_case_leaves_the_list(predictor
     next(b for b in at.button if b.label == "Add to the case").click().run()
     assert not at.exception
     assert shown.format(id=case.reading_id) in texts(at)
-    assert next(c for c in log.cases(status=None) if c.reading_id == case.reading_id).status == status
+    assert next(c for c in log.cases(LEAD, status=None) if c.reading_id == case.reading_id).status == status
 
 
 def test_review_mistakes_follow_the_preset():
@@ -148,7 +150,7 @@ def test_review_shows_typed_text_as_text_and_says_what_was_wrong(predictor):
     pixels = np.random.default_rng(13).random((64, 64)).astype(np.float32)
     forged = "#### Reading #1 · Reviewed\n:red[**SIGNED OFF**] ![x](http://evil.example/a.png)"
     case = log.record_reading(pixels, decide(0.95, predictor.meta), predictor.meta.weights_sha256, "NORMAL",
-                              "Dr **Bold**", forged)
+                              typed("Dr **Bold**"), forged)
     at = open_page("review")
     at.session_state[state.open_row_key(state.WL_TABLE)] = case.reading_id
     at.run()
@@ -161,7 +163,7 @@ def test_review_shows_typed_text_as_text_and_says_what_was_wrong(predictor):
     next(b for b in at.button if b.label == "Add to the case").click().run()
     assert not at.exception
     assert "The action was not saved: The comment contains an invisible control character" in texts(at)
-    assert log.case(case.reading_id).history == ()
+    assert log.case(case.reading_id, LEAD).history == ()
 
 
 def test_a_damaged_review_log_is_explained_not_replaced(tmp_path, monkeypatch):
@@ -202,15 +204,15 @@ def test_a_re_read_never_changes_what_the_first_doctor_said(predictor):
     log = ReviewLog()
     pixels = np.random.default_rng(17).random((64, 64)).astype(np.float32)
     case = log.record_reading(pixels, decide(0.95, predictor.meta), predictor.meta.weights_sha256, "NORMAL",
-                              "Dr A. Ahmed", "Clear lungs to my eye")
+                              typed("Dr A. Ahmed"), "Clear lungs to my eye")
     at = _act(_open_case(case.reading_id), "re-read", label="PNEUMONIA")
     shown = texts(at)
-    assert "Reading saved by Dr A\\. Ahmed: **Normal** · Disagree" in shown  # as Dr Ahmed saved it
-    assert "Latest re-read, by Dr Chen" in shown and "**Pneumonia** · Agree" in shown
+    assert "Reading saved by Dr A\\. Ahmed (unverified): **Normal** · Disagree" in shown  # as Dr Ahmed saved it
+    assert "Latest re-read, by Dr Chen (unverified)" in shown and "**Pneumonia** · Agree" in shown
     table = at.dataframe[0].value
     row = table[table["#"] == case.reading_id]
     assert list(row["Doctor"]) == ["Normal"] and list(row["Agreement"]) == ["Disagree"]
-    assert list(row["Latest re-read"]) == ["Pneumonia (Dr Chen)"]
+    assert list(row["Latest re-read"]) == ["Pneumonia (Dr Chen, unverified)"]
 
 
 @pytest.mark.parametrize("action, label, who, message", [
@@ -221,8 +223,9 @@ def test_a_re_read_never_changes_what_the_first_doctor_said(predictor):
 def test_a_refused_review_action_keeps_what_was_typed_and_saves_nothing(predictor, action, label, who, message):
     log = ReviewLog()
     pixels = np.random.default_rng(19).random((64, 64)).astype(np.float32)
-    case = log.record_reading(pixels, decide(0.95, predictor.meta), predictor.meta.weights_sha256, "NORMAL", "Dr A", "")
+    case = log.record_reading(pixels, decide(0.95, predictor.meta), predictor.meta.weights_sha256, "NORMAL",
+                              typed("Dr A"), "")
     at = _act(_open_case(case.reading_id), action, comment="my careful comment", label=label, who=who)
     assert message in texts(at)
     assert next(t for t in at.text_area if t.label == "Comment").value == "my careful comment"
-    assert log.case(case.reading_id).history == ()
+    assert log.case(case.reading_id, LEAD).history == ()

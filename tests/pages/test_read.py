@@ -7,6 +7,7 @@ import re
 import pytest
 from app_helpers import image_captions, metric, run_app, texts
 from hostile import GATED, UNREADABLE
+from identities import LEAD
 
 from pneumo_core import ReviewLog
 from ui.widgets import PROBABILITY_TITLE
@@ -107,7 +108,7 @@ def test_several_files_give_a_table_with_a_row_each(fullres_dir):
 ])
 def test_saving_a_reading(fullres_dir, reading, reader, outcome):
     log = ReviewLog()
-    before = len(log.cases())
+    before = len(log.cases(LEAD))
     at = upload(run_app(), read_sample(fullres_dir, CLEAR_PNEUMONIA))
     at.sidebar.text_input[0].set_value(reader)
     form_radio = next(r for r in at.radio if r.label == "Your reading")
@@ -117,7 +118,7 @@ def test_saving_a_reading(fullres_dir, reading, reader, outcome):
     at.button[0].click().run()  # the form's submit button
     assert not at.exception
     assert outcome in texts(at)
-    saved = log.cases()
+    saved = log.cases(LEAD)
     if reading and reader:
         assert len(saved) == before + 1
         assert (saved[0].doctor_label, saved[0].reader, saved[0].note) == (reading, reader, "note from the test")

@@ -23,9 +23,10 @@ ALLOWED = {
     "errors": set(),
     "config": set(),
     "decision": set(),
+    "access": {"errors"},
     "imaging": {"errors", "decision"},
     "evaluation": {"errors", "decision"},
-    "review": {"errors", "config", "decision", "imaging"},
+    "review": {"errors", "config", "decision", "imaging", "access"},
     "presentation": {"errors", "decision", "imaging", "evaluation", "review.records"},
     "model": {"errors", "config", "decision", "imaging", "evaluation"},
     "uploads": {"errors", "decision", "imaging", "model"},
@@ -34,7 +35,7 @@ ALLOWED = {
     "__init__": {"errors", "config"},
     "__main__": {"cli"},
 }
-NO_ML_STACK = ("errors", "config", "decision", "imaging", "evaluation", "review", "presentation", "uploads", "cli")
+NO_ML_STACK = ("errors", "config", "decision", "access", "imaging", "evaluation", "review", "presentation", "uploads", "cli")
 
 
 def _module_name(path: Path) -> str:
@@ -161,7 +162,7 @@ def _loaded_after(code: str) -> set[str]:
 @pytest.mark.parametrize("code", [
     "import pneumo_core",
     "import pneumo_core as p\np.ModelBundle.default().report('test').at(0.5)\np.texts.INTENDED_USE\np.charts",
-    "import pneumo_core as p, tempfile\np.ReviewLog(f'sqlite:///{tempfile.mkdtemp()}/log.sqlite3').cases()",
+    "import pneumo_core as p, tempfile\np.ReviewLog(f'sqlite:///{tempfile.mkdtemp()}/log.sqlite3').cases(p.Identity.demo('A'))",
     "from pneumo_core.cli import build_parser\nbuild_parser()",
 ], ids=["import", "report-and-charts", "review-log", "command-line-parser"])
 def test_importing_and_reading_load_no_network(code):

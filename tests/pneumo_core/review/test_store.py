@@ -9,6 +9,7 @@ import sqlite3
 
 import numpy as np
 import pytest
+from identities import LEAD, typed
 
 from pneumo_core import Prediction
 from pneumo_core.cli import main as cli_main
@@ -27,10 +28,10 @@ def _fill(url: str, n: int = 60) -> ReviewLog:
     log = ReviewLog(url)
     rng = np.random.default_rng(0)
     for i in range(n):
-        case = log.record_reading(rng.random((32, 32)).astype(np.float32), _pred(), "sha", "NORMAL", f"Dr {i}",
+        case = log.record_reading(rng.random((32, 32)).astype(np.float32), _pred(), "sha", "NORMAL", typed(f"Dr {i}"),
                                   "note " * 40)
         if i % 3 == 0:
-            log.add_event(case.reading_id, "Dr Review", "comment", comment="seen")
+            log.add_event(case.reading_id, typed("Dr Review"), "comment", comment="seen")
     return log
 
 
@@ -71,12 +72,12 @@ def test_a_log_pneumo_may_not_write_opens_read_only(tmp_path, monkeypatch):
     real = os.access
     monkeypatch.setattr(db.os, "access", lambda p, mode: False if mode == os.W_OK else real(p, mode))
     log = ReviewLog(f"sqlite:///{path}")
-    assert log.read_only and len(log.cases()) == 3
+    assert log.read_only and len(log.cases(LEAD)) == 3
     with pytest.raises(ReviewLogError, match="read-only"):
-        log.record_reading(np.zeros((8, 8), np.float32), _pred(), "sha", "NORMAL", "Dr A")
+        log.record_reading(np.zeros((8, 8), np.float32), _pred(), "sha", "NORMAL", typed("Dr A"))
     with pytest.raises(ReviewLogError, match="read-only"):
-        log.add_event(log.cases()[0].reading_id, "Dr B", "comment", comment="x")
-    assert len(ReviewLog(f"sqlite:///{path}").cases()) == 3
+        log.add_event(log.cases(LEAD)[0].reading_id, typed("Dr B"), "comment", comment="x")
+    assert len(ReviewLog(f"sqlite:///{path}").cases(LEAD)) == 3
 
 
 def test_backup_while_the_app_writes_holds_every_reading(tmp_path):
@@ -85,8 +86,8 @@ def test_backup_while_the_app_writes_holds_every_reading(tmp_path):
     done = backup(tmp_path / "copy" / "backup.sqlite3", url)
     assert done["readings"] == 30 and done["events"] == 10
     restored = ReviewLog(f"sqlite:///{tmp_path / 'copy' / 'backup.sqlite3'}")
-    assert [(c.reading_id, c.reader, c.note, c.history) for c in restored.cases()] == \
-           [(c.reading_id, c.reader, c.note, c.history) for c in live.cases()]
+    assert [(c.reading_id, c.reader, c.note, c.history) for c in restored.cases(LEAD)] == \
+           [(c.reading_id, c.reader, c.note, c.history) for c in live.cases(LEAD)]
 
 
 @pytest.mark.parametrize(("url", "dest_exists", "message"), [

@@ -8,6 +8,7 @@ import io
 
 import numpy as np
 import pytest
+from identities import LEAD, typed
 
 from pneumo_core import Prediction, texts
 from pneumo_core.review.log import ReviewLog
@@ -74,20 +75,20 @@ def test_the_same_text_is_refused_on_every_database(db_url):
     pixels = np.random.default_rng(0).random((64, 64)).astype(np.float32)
     for reader, note in (("x" * (MAX_NAME + 1), ""), ("Dr A", "a\x00b"), ("Dr\x00A", "")):
         with pytest.raises(ValueError):
-            log.record_reading(pixels, _pred(), "sha", "NORMAL", reader, note)
-    assert log.cases() == []
-    case = log.record_reading(pixels, _pred(), "sha", "NORMAL", "x" * MAX_NAME, "n" * MAX_NOTE)
+            log.record_reading(pixels, _pred(), "sha", "NORMAL", typed(reader), note)
+    assert log.cases(LEAD) == []
+    case = log.record_reading(pixels, _pred(), "sha", "NORMAL", typed("x" * MAX_NAME), "n" * MAX_NOTE)
     with pytest.raises(ValueError, match="comment"):
-        log.add_event(case.reading_id, "Dr B", "comment", comment="\x00")
-    assert log.case(case.reading_id).history == ()
+        log.add_event(case.reading_id, typed("Dr B"), "comment", comment="\x00")
+    assert log.case(case.reading_id, LEAD).history == ()
 
 
 def test_csv_export_neutralises_formulas(db_url):
     log = ReviewLog(db_url)
     pixels = np.random.default_rng(1).random((64, 64)).astype(np.float32)
     for i, value in enumerate(INJECTIONS[:4]):
-        log.record_reading(pixels * (0.9 + 0.01 * i), _pred(), "sha", "NORMAL", value, value)
-    rows = list(csv.DictReader(io.StringIO(log.export_csv())))
+        log.record_reading(pixels * (0.9 + 0.01 * i), _pred(), "sha", "NORMAL", typed(value), value)
+    rows = list(csv.DictReader(io.StringIO(log.export_csv(LEAD))))
     assert len(rows) == 4
     for row in rows:
         for key in ("reader", "note"):
