@@ -18,4 +18,6 @@ run: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	tools/install_debian.sh
+	[ -d tests/e2e/oidc/node_modules/oidc-provider ] || (cd tests/e2e/oidc && npm ci --no-audit --no-fund --loglevel=error) \
+	  || echo "npm ci failed in tests/e2e/oidc: the sign-in browser test will say what is missing" >&2
 	$(VENV)/bin/python -m pytest

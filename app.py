@@ -1,4 +1,4 @@
-"""pneumo: entry point. Only routes; every page lives in pages/, and which pages a visitor gets
+"""pneumo: entry point. Only routes; every page lives in app_pages/, and which pages a visitor gets
 (sign-in first, when it is configured) is decided in ui/navigation."""
 
 import streamlit as st

@@ -16,7 +16,7 @@ def run_app() -> AppTest:
 
 
 def open_page(name: str) -> AppTest:
-    return run_app().switch_page(f"pages/{name}.py").run()
+    return run_app().switch_page(f"app_pages/{name}.py").run()
 
 
 def texts(at: AppTest) -> str:

@@ -9,7 +9,7 @@ import logging
 
 import streamlit as st
 
-from pneumo_core import MAX_NAME, AccessPolicy, Identity, texts
+from pneumo_core import MAX_NAME, AccessDenied, AccessPolicy, Identity, texts
 from ui import state
 from ui.widgets import persist
 
@@ -59,8 +59,13 @@ def identity_ui() -> Identity | None:
 
 def viewer(who: Identity | None) -> Identity:
     """Whose readings a page lists: the user; in demo mode before a name is typed, a demo visitor
-    (demo mode grants every role, so the list is the same)."""
-    return who if who is not None else Identity.demo(DEMO_VIEWER)
+    (demo mode grants every role, so the list is the same). With sign-in configured, nobody signed in
+    is refused, whatever page was asked for."""
+    if who is not None:
+        return who
+    if sign_in_configured():
+        raise AccessDenied("sign in first: saved readings are shown only to signed-in doctors and reviewers")
+    return Identity.demo(DEMO_VIEWER)
 
 
 def demo_banner() -> None:

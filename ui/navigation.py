@@ -17,10 +17,10 @@ def pages():
         except AccessDenied:  # the provider sent no user id: the sign-in page says so
             who = None
         if who is None or not who.may_read:
-            return [st.Page("pages/sign_in.py", title="Sign in", icon=":material/login:", default=True)]
+            return [st.Page("app_pages/sign_in.py", title="Sign in", icon=":material/login:", default=True)]
     return {
-        "Clinic": [st.Page("pages/read.py", title="Read X-rays", icon=":material/radiology:", default=True),
-                   st.Page("pages/review.py", title="Review", icon=":material/fact_check:")],
-        "Model": [st.Page("pages/performance.py", title="Model performance", icon=":material/monitoring:"),
-                  st.Page("pages/about.py", title="About", icon=":material/info:")],
+        "Clinic": [st.Page("app_pages/read.py", title="Read X-rays", icon=":material/radiology:", default=True),
+                   st.Page("app_pages/review.py", title="Review", icon=":material/fact_check:")],
+        "Model": [st.Page("app_pages/performance.py", title="Model performance", icon=":material/monitoring:"),
+                  st.Page("app_pages/about.py", title="About", icon=":material/info:")],
     }

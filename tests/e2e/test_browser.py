@@ -7,80 +7,22 @@ saves a doctor's reading, finds it on the Review page, and screenshots every pag
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from e2e.servers import CHROMIUM, FLAGS, idle, missing_browser, require, streamlit_app
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-CHROMIUM = os.environ.get("PNEUMO_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TIMEOUT_MS = 120_000
 FULLRES = "PNEUMONIA/person1008_virus_1691.jpeg"
 DICOM = "chest-dx-adult-nih.dcm"
 READER = "Dr E2E Test"
 
 
-def _need_browser():
-    missing = []
-    if not Path(CHROMIUM).is_file():
-        missing.append(f"Debian's chromium at {CHROMIUM}")
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        missing.append("the playwright package")
-    if missing:
-        message = f"the browser test needs {' and '.join(missing)}; .ci/run installs them"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    _need_browser()
-    var = tmp_path_factory.mktemp("var")
-    port = _free_port()
-    env = {**os.environ, "PNEUMO_VAR_DIR": str(var)}
-    env.pop("PNEUMO_DATABASE_URL", None)
-    log = open(var / "streamlit.log", "wb")  # noqa: SIM115 -- open for the server's whole life, closed below
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                             "--server.port", str(port), "--server.address", "127.0.0.1"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail(f"streamlit did not start within 120 s: {(var / 'streamlit.log').read_text()[-2000:]}")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
-
-
-@pytest.fixture(scope="module")
-def artifacts():
-    out = Path(os.environ.get("PNEUMO_ARTIFACTS", ROOT / "artifacts"))
-    out.mkdir(parents=True, exist_ok=True)
-    return out
+    require(missing_browser(), "the browser test")
+    with streamlit_app(tmp_path_factory.mktemp("var")) as url:
+        yield url
 
 
 def _cell(grid, text: str):
@@ -88,17 +30,9 @@ def _cell(grid, text: str):
     return grid.locator("td[role=gridcell]").filter(has_text=text)
 
 
-def _idle(page) -> None:
-    """Wait until Streamlit has finished the current run: no stale element, no spinner."""
-    page.wait_for_timeout(500)
-    page.wait_for_function("document.querySelectorAll('[data-stale=true]').length === 0"
-                           " && !document.body.innerText.includes('Computing the')", polling=250)
-    page.wait_for_timeout(300)
-
-
 def _go(page, role: str, name: str) -> None:
     page.get_by_role(role, name=name).click()
-    _idle(page)
+    idle(page)
 
 
 def _shot(page, path: Path) -> None:
@@ -111,7 +45,7 @@ def _select_row(page, grid, row: int) -> None:
     box = grid.bounding_box()
     header = row_height = 35
     page.mouse.click(box["x"] + 17, box["y"] + header + row_height * row + row_height / 2)
-    _idle(page)
+    idle(page)
 
 
 def _in_browser(artifacts, viewport: tuple[int, int], failure: str, steps) -> None:
@@ -148,7 +82,7 @@ def _walk_through(page, expect, url, artifacts, fullres_dir, dicom_dir) -> None:
     grid = page.get_by_test_id("stDataFrame").first
     expect(_cell(grid, Path(FULLRES).name)).to_be_attached()
     expect(_cell(grid, DICOM)).to_be_attached()
-    _idle(page)
+    idle(page)
     _shot(page, artifacts / "2-read-table.png")
 
     # The DICOM: open its row, see probability and heatmap.
@@ -162,7 +96,7 @@ def _walk_through(page, expect, url, artifacts, fullres_dir, dicom_dir) -> None:
     _select_row(page, grid, 0)
     expect(page.get_by_text(f"{Path(FULLRES).name} · JPEG")).to_be_visible()
     expect(page.get_by_text("regions that raised the score for PNEUMONIA")).to_be_visible()
-    _idle(page)
+    idle(page)
     form = page.get_by_test_id("stForm")
     form.get_by_text("Normal", exact=True).click()
     form.get_by_label("Note (optional)").fill("E2E: reader disagrees on purpose")
@@ -182,12 +116,12 @@ def _walk_through(page, expect, url, artifacts, fullres_dir, dicom_dir) -> None:
     form.get_by_role("textbox", name="Comment").fill("E2E: checked, model right")
     form.get_by_role("button", name="Add to the case").click()
     expect(page.get_by_text("Mark reviewed saved for reading #1")).to_be_visible()
-    _idle(page)
+    idle(page)
     expect(page.get_by_text("It no longer matches these filters")).to_be_visible()  # why the list is empty now
     _shot(page, artifacts / "5a-review-marked.png")
     page.get_by_test_id("stSelectbox").filter(has_text="Status").click()  # Status: Open -> Reviewed; the case moved there
     page.get_by_role("option", name="Reviewed").click()
-    _idle(page)
+    idle(page)
     _select_row(page, page.get_by_test_id("stDataFrame").first, 0)
     expect(page.get_by_text("reviewed: E2E: checked, model right")).to_be_visible()
     _shot(page, artifacts / "5-review-worklist.png")
@@ -224,7 +158,7 @@ def test_out_of_scope_uploads_get_the_refusal_card(app_url, artifacts, dicom_dir
             expect(page.get_by_role("heading", name="Read chest X-rays")).to_be_visible()
             page.set_input_files("input[type=file]", str(path))
             expect(page.get_by_text("Not assessed: the model may not read this image")).to_be_visible()
-            _idle(page)
+            idle(page)
             assert page.get_by_text("Probability of pneumonia (calibrated)").count() == 0
             assert page.get_by_role("button", name="Save reading").count() == 0
             assert page.get_by_text("Download case report (PDF)").count() == 0

@@ -34,7 +34,7 @@ def app(user: str | None, page: str | None = None, access: dict | None = None) -
                else {"is_logged_in": False})
     at.run()
     if page:
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"app_pages/{page}.py").run()
     return at
 
 
@@ -55,7 +55,7 @@ def test_before_sign_in_only_the_sign_in_page():
     assert [b.label for b in at.button] == ["Sign in"]
     assert not at.get("file_uploader") and core_texts.DEMO_BANNER not in texts(at)
     with pytest.raises(Exception):  # noqa: B017 -- the Review page is not among this visitor's pages
-        at.switch_page("pages/review.py").run()
+        at.switch_page("app_pages/review.py").run()
         assert not at.dataframe  # if switching were allowed, nothing may be listed
 
 
@@ -76,7 +76,7 @@ def test_a_doctor_reads_under_the_verified_name_and_sees_only_their_readings(pre
     at = app("ahmed")
     assert not at.exception and core_texts.DEMO_BANNER not in texts(at)
     assert "Signed in as **Dr A\\. Ahmed**" in texts(at) and not at.sidebar.text_input  # no typed name
-    at.switch_page("pages/review.py").run()
+    at.switch_page("app_pages/review.py").run()
     assert not at.exception
     assert [t.label for t in at.tabs][0] == "My readings"
     ids = list(at.dataframe[0].value["#"])
@@ -112,7 +112,7 @@ def test_a_reviewer_sees_everyone_re_reads_and_the_original_stays(predictor):
 def test_demo_mode_is_bannered_on_every_page(page):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
     if page != "read":
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"app_pages/{page}.py").run()
     assert not at.exception and core_texts.DEMO_BANNER in texts(at)
     if page in ("read", "review"):  # the pages that record who did what
         assert at.sidebar.text_input[0].label.startswith("Your name or initials (demo mode")

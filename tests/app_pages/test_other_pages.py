@@ -52,6 +52,13 @@ def test_performance_threshold_moves_the_numbers(predictor, preset, threshold, s
     assert f"At threshold {expected_t:.3f}" in texts(at)
 
 
+def _saved(log, predictor, seed: int, reader: str, note: str):
+    """A NORMAL reading, typed by ``reader``, of a random image the model calls PNEUMONIA at 95 %."""
+    pixels = np.random.default_rng(seed).random((64, 64)).astype(np.float32)
+    return log.record_reading(pixels, decide(0.95, predictor.meta), predictor.meta.weights_sha256, "NORMAL",
+                              typed(reader), note)
+
+
 def test_review_page_lists_a_disagreement_and_its_history(predictor):
     log = ReviewLog()
     pixels = np.random.default_rng(7).random((64, 64)).astype(np.float32)
@@ -75,9 +82,7 @@ def test_review_page_lists_a_disagreement_and_its_history(predictor):
 ])
 def test_review_action_is_confirmed_even_when_the_case_leaves_the_list(predictor, action, comment, shown, status):
     log = ReviewLog()
-    pixels = np.random.default_rng(11).random((64, 64)).astype(np.float32)
-    case = log.record_reading(pixels, decide(0.95, predictor.meta), predictor.meta.weights_sha256, "NORMAL",
-                              typed("Dr Action Test"), "")
+    case = _saved(log, predictor, 11, "Dr Action Test", "")
     at = open_page("review")
     at.session_state[state.open_row_key(state.WL_TABLE)] = case.reading_id  # as if the reviewer had ticked its row
     at.run()
@@ -131,7 +136,7 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "pages").glob("*.py")) + sorted((ROOT / "ui").glob("*.py"))
+@pytest.mark.parametrize("path", sorted((ROOT / "app_pages").glob("*.py")) + sorted((ROOT / "ui").glob("*.py"))
                          + [ROOT / "app.py"], ids=lambda p: p.name)
 def test_app_code_never_imports_the_ml_stack(path):
     found = _imports(path)
@@ -147,10 +152,8 @@ def test_the_core_never_imports_streamlit(path):
 def test_review_shows_typed_text_as_text_and_says_what_was_wrong(predictor):
     """A note cannot forge a heading, a status or an image; a comment the log refuses is explained."""
     log = ReviewLog()
-    pixels = np.random.default_rng(13).random((64, 64)).astype(np.float32)
     forged = "#### Reading #1 · Reviewed\n:red[**SIGNED OFF**] ![x](http://evil.example/a.png)"
-    case = log.record_reading(pixels, decide(0.95, predictor.meta), predictor.meta.weights_sha256, "NORMAL",
-                              typed("Dr **Bold**"), forged)
+    case = _saved(log, predictor, 13, "Dr **Bold**", forged)
     at = open_page("review")
     at.session_state[state.open_row_key(state.WL_TABLE)] = case.reading_id
     at.run()
@@ -202,9 +205,7 @@ def _act(at, action: str, comment: str = "", label: str | None = None, who: str 
 
 def test_a_re_read_never_changes_what_the_first_doctor_said(predictor):
     log = ReviewLog()
-    pixels = np.random.default_rng(17).random((64, 64)).astype(np.float32)
-    case = log.record_reading(pixels, decide(0.95, predictor.meta), predictor.meta.weights_sha256, "NORMAL",
-                              typed("Dr A. Ahmed"), "Clear lungs to my eye")
+    case = _saved(log, predictor, 17, "Dr A. Ahmed", "Clear lungs to my eye")
     at = _act(_open_case(case.reading_id), "re-read", label="PNEUMONIA")
     shown = texts(at)
     assert "Reading saved by Dr A\\. Ahmed (unverified): **Normal** · Disagree" in shown  # as Dr Ahmed saved it
@@ -222,9 +223,7 @@ def test_a_re_read_never_changes_what_the_first_doctor_said(predictor):
 ])
 def test_a_refused_review_action_keeps_what_was_typed_and_saves_nothing(predictor, action, label, who, message):
     log = ReviewLog()
-    pixels = np.random.default_rng(19).random((64, 64)).astype(np.float32)
-    case = log.record_reading(pixels, decide(0.95, predictor.meta), predictor.meta.weights_sha256, "NORMAL",
-                              typed("Dr A"), "")
+    case = _saved(log, predictor, 19, "Dr A", "")
     at = _act(_open_case(case.reading_id), action, comment="my careful comment", label=label, who=who)
     assert message in texts(at)
     assert next(t for t in at.text_area if t.label == "Comment").value == "my careful comment"
