@@ -27,7 +27,7 @@ from pneumo_core import (
     read_uploads,
     texts,
 )
-from ui import state
+from ui import batch, state
 from ui.auth import identity_ui
 from ui.guard import guarded
 from ui.resources import get_bundle, get_predictor, get_review_log
@@ -41,31 +41,55 @@ from ui.widgets import (
     session_heatmap,
 )
 
-MAX_FILES = 100  # per upload batch; more are listed as not read
-
 
 def _state() -> tuple[dict, dict]:
-    s = st.session_state
-    return s.setdefault(state.READ_IMAGES, {}), s.setdefault(state.SAVED_READINGS, {})
+    return batch.images(), st.session_state.setdefault(state.SAVED_READINGS, {})
 
 
-def read_new(predictor, uploads) -> list[ReadImage]:
-    """Results for the current uploads, reading only files not read before in this session."""
-    images, _ = _state()
-    current = {u.file_id: u for u in uploads[:MAX_FILES]}
-    for gone in set(images) - set(current):
-        del images[gone]
-    new = [fid for fid in current if fid not in images]
-    if new:
-        bar = st.progress(0.0, text=f"Reading {len(new)} file{'s' * (len(new) > 1)}…")
-        results = read_uploads(predictor, [(current[f].name, current[f].getvalue()) for f in new],
+def read_new(predictor, uploads) -> None:
+    """Read the files just uploaded into the session's batch (a file already in it is not read
+    again), then release the uploads and rerun with an empty uploader: the results stay, the bytes go."""
+    room = batch.MAX_FILES - len(batch.images())
+    taken = uploads[:max(room, 0)]
+    if taken:
+        bar = st.progress(0.0, text=f"Reading {len(taken)} file{'s' * (len(taken) > 1)}…")
+        results = read_uploads(predictor, [(u.name, u.getvalue()) for u in taken],
                                lambda done, total: bar.progress(done / total, text=f"Read {done} of {total}"))
-        images.update(zip(new, results))
+        batch.add(results)
         bar.empty()
-    if len(uploads) > MAX_FILES:
-        st.warning(f"{len(uploads)} files were uploaded; only the first {MAX_FILES} are read. "
-                   "Upload the rest as a separate batch.")
-    return [images[f] for f in current]
+    if len(uploads) > len(taken):
+        st.session_state[state.READ_NOTICE] = (
+            f"{len(uploads) - len(taken)} of the files just uploaded were not read: a batch holds at most "
+            f"{batch.MAX_FILES} images. Save the readings you need, clear the batch, then upload the rest.")
+    batch.release(uploads)
+    st.rerun()
+
+
+def batch_controls(results: list[ReadImage]) -> None:
+    """How many images the batch holds, and clearing it (asking first when some are read but unsaved)."""
+    left, right = st.columns([4, 1], vertical_alignment="center")
+    waiting = batch.unsaved()
+    left.caption(f"This batch: {len(results)} image{'s' * (len(results) != 1)}"
+                 + (f", {len(waiting)} without a saved reading" if waiting else "")
+                 + ". It stays while you visit other pages; reloading the page or closing the tab clears it "
+                   "(saved readings are in the review log).")
+    if right.button("Clear the batch", icon=":material/delete_sweep:", key="clear-batch"):
+        if waiting:
+            st.session_state[state.CLEAR_ASKED] = True
+        else:
+            batch.remove(list(batch.images()))
+            st.rerun()
+    if st.session_state.get(state.CLEAR_ASKED):
+        st.warning(f"{len(waiting)} image{'s have' if len(waiting) != 1 else ' has'} no saved reading. Clear "
+                   "the batch anyway? What was not saved cannot be brought back.", icon=":material/warning:")
+        yes, no, _ = st.columns([1, 1, 4])
+        if yes.button("Clear anyway", type="primary", key="clear-yes"):
+            batch.remove(list(batch.images()))
+            st.session_state[state.CLEAR_ASKED] = False
+            st.rerun()
+        if no.button("Keep them", key="clear-no"):
+            st.session_state[state.CLEAR_ASKED] = False
+            st.rerun()
 
 
 def summary_table(results: list[ReadImage], preds: dict) -> int | None:
@@ -181,13 +205,19 @@ def page() -> None:
     st.title("Read chest X-rays")
     st.caption(texts.INTENDED_USE)
     uploads = st.file_uploader("Upload chest X-rays: JPEG, PNG or DICOM (a DICOM file may have no extension)",
-                               type=None, accept_multiple_files=True, key=state.UPLOADS)
-    if not uploads:
+                               type=None, accept_multiple_files=True, key=batch.uploader_key())
+    if uploads:
+        read_new(get_predictor(), uploads)  # reruns
+    notice = st.session_state.pop(state.READ_NOTICE, None)
+    if notice:
+        st.warning(notice, icon=":material/warning:")
+    results = list(batch.images().values())
+    if not results:
         st.info("Upload one or more images to see the model's reading and where it looked. "
                 "Nothing you upload is stored unless you save a reading and ask to keep a copy.")
         return
     predictor = get_predictor()
-    results = read_new(predictor, uploads)
+    batch_controls(results)
     preds = {r.digest: decide(r.probability, meta, preset, threshold, r.assessment) for r in results if r.ok}
     if len(results) == 1:
         full_view(predictor, results[0], preds.get(results[0].digest), method, opacity, colormap, reader)

@@ -12,8 +12,11 @@ READER = "reader_name"
 HEATMAPS = "heatmap_cache"  # (key tuple) -> map, at most widgets.MAX_HEATMAPS
 
 # Read X-rays
-UPLOADS = "read_uploads"  # the file uploader
-READ_IMAGES = "read_images"  # upload file id -> ReadImage
+UPLOADS = "read_uploads"  # the file uploader (its key: this + "-" + the generation)
+UPLOADER_GENERATION = "read_uploader_gen"  # bumped after each read: an empty uploader, the bytes released
+READ_IMAGES = "read_images"  # the batch: upload digest -> ReadImage, oldest first; survives page switches
+READ_NOTICE = "read_notice"  # a message for the run after a read (files beyond the batch's limit)
+CLEAR_ASKED = "read_clear_asked"  # the user asked to clear a batch holding unsaved images
 SAVED_READINGS = "read_saved"  # upload digest -> the Case saved from it in this session
 READ_TABLE = "read_table"  # the batch table (its open row: READ_TABLE + OPEN_SUFFIX)
 

@@ -101,9 +101,8 @@ def plain(text: str) -> str:
     breaks. A note can then neither forge a heading or a status nor load an image from a URL."""
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text).replace("\n", "  \n")
 
-DEMO_BANNER = ("**Demo mode: sign-in is not configured.** Anyone can type any name, so readings are recorded as "
-               "*unverified* in the review log, the export and the PDF, and every visitor sees every reading. "
-               "Not for clinical use; whoever runs pneumo turns sign-in on as the README explains.")
+DEMO_BANNER = ("**Demo mode, not for clinical use:** sign-in is not configured, so names are typed and recorded as "
+               "*unverified*, and every visitor sees every reading (the README says how to turn sign-in on).")
 DEMO_NAME_HELP = "Saved with each reading and marked unverified: in demo mode nobody checks who typed it."
 UNVERIFIED = "unverified"
 

@@ -10,6 +10,7 @@ from hostile import GATED, UNREADABLE
 from identities import LEAD
 
 from pneumo_core import ReviewLog
+from ui import state
 from ui.widgets import PROBABILITY_TITLE
 
 # Full-resolution samples with known probabilities (see tests/pneumo_core/model/test_predictor.py for the model's):
@@ -28,6 +29,11 @@ def shown_label(at) -> str:
 def upload(at, *files):
     at.file_uploader[0].set_value([(name, data, "application/octet-stream") for name, data in files])
     return at.run()
+
+
+def _actions(at) -> list[str]:
+    """The buttons about the image itself (the batch's own "Clear" aside)."""
+    return [b.label for b in at.button if b.label not in ("Clear the batch", "Clear anyway", "Keep them")]
 
 
 def read_sample(fullres_dir, rel: str) -> tuple[str, bytes]:
@@ -53,7 +59,7 @@ def test_one_upload_shows_probability_label_heatmap_and_form(fullres_dir):
     captions = image_captions(at)
     assert captions[0].startswith("person1008_virus_1691.jpeg · JPEG, 1576×1328")
     assert captions[1] == "Grad-CAM: regions that raised the score for PNEUMONIA"
-    assert [b.label for b in at.button] == ["Save reading"]
+    assert [b.label for b in at.button] == ["Clear the batch", "Save reading"]
     assert [d.label for d in at.get("download_button")] == ["Download case report (PDF)"]
     assert "Reference on the PDF (optional)" in [t.label for t in at.text_input]  # for the PDF only, never saved
 
@@ -115,7 +121,7 @@ def test_saving_a_reading(fullres_dir, reading, reader, outcome):
     if reading:
         form_radio.set_value(reading)
     at.text_area[0].set_value("note from the test")
-    at.button[0].click().run()  # the form's submit button
+    next(b for b in at.button if b.label == "Save reading").click().run()  # the form's submit button
     assert not at.exception
     assert outcome in texts(at)
     saved = log.cases(LEAD)
@@ -131,7 +137,7 @@ def test_one_session_never_sees_another_sessions_uploads_or_readings(fullres_dir
     first = upload(run_app(), read_sample(fullres_dir, CLEAR_PNEUMONIA))
     first.sidebar.text_input[0].set_value("Dr First")
     next(r for r in first.radio if r.label == "Your reading").set_value("UNSURE")
-    first.button[0].click().run()
+    next(b for b in first.button if b.label == "Save reading").click().run()
     assert "You were unsure" in texts(first)
     second = run_app()  # another browser session on the same server process
     assert not second.exception
@@ -139,7 +145,7 @@ def test_one_session_never_sees_another_sessions_uploads_or_readings(fullres_dir
     assert not second.get("image") and not second.dataframe
     assert second.sidebar.text_input[0].value == ""  # nor the first reader's name
     second = upload(second, read_sample(fullres_dir, CLEAR_PNEUMONIA))  # the same image: a fresh form
-    assert [b.label for b in second.button] == ["Save reading"]
+    assert _actions(second) == ["Save reading"]
     assert "You were unsure" not in texts(second)
 
 
@@ -175,7 +181,7 @@ def test_a_refused_image_gets_a_card_and_no_label(fullres_dir):
     at = upload(run_app(), ("photo.png", buf.getvalue()))
     assert not at.exception
     assert any("Not assessed" in e.value and "colour" in e.value for e in at.error)
-    assert not [m for m in at.metric] and not at.button and not at.get("download_button")
+    assert not [m for m in at.metric] and _actions(at) == [] and not at.get("download_button")
     assert not re.search(r">(NORMAL|PNEUMONIA)<", " ".join(m.value for m in at.markdown))
 
     at = upload(run_app(), ("photo.png", buf.getvalue()), read_sample(fullres_dir, CLEAR_PNEUMONIA))
@@ -209,5 +215,42 @@ def test_hostile_uploads_never_get_a_label(film, name, build, status):
     assert not at.exception
     errors = " ".join(e.value for e in at.error)
     assert ("could not be read" if status == "unreadable" else "Not assessed") in errors
-    assert not at.metric and not at.button and not at.get("download_button")
+    assert not at.metric and _actions(at) == [] and not at.get("download_button")
     assert not re.search(r">(NORMAL|PNEUMONIA)<", " ".join(m.value for m in at.markdown))
+
+
+def _two_films(fullres_dir):
+    at = upload(run_app(), read_sample(fullres_dir, CLEAR_PNEUMONIA), read_sample(fullres_dir, BETWEEN_PRESETS))
+    at.session_state[state.open_row_key(state.READ_TABLE)] = list(at.session_state[state.READ_IMAGES])[1]
+    return at.run()  # as if the second row had been ticked
+
+
+def test_the_batch_and_the_open_case_survive_a_visit_to_another_page(fullres_dir):
+    """Read -> About -> Review -> Read: the same two images, the same one open; the uploader itself is
+    empty (its files were read and released) and nothing was read twice."""
+    at = _two_films(fullres_dir)
+    assert at.file_uploader[0].value in (None, [])  # the bytes are not kept once read
+    opened = f"{BETWEEN_PRESETS.split('/')[1]} · JPEG"
+    assert any(c.startswith(opened) for c in image_captions(at))
+    for page in ("about", "review", "read"):
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception
+    assert list(at.dataframe[0].value["File"]) == [CLEAR_PNEUMONIA.split("/")[1], BETWEEN_PRESETS.split("/")[1]]
+    assert any(c.startswith(opened) for c in image_captions(at)) and shown_label(at) == "NORMAL"
+
+
+def test_the_same_file_uploaded_again_is_listed_once(fullres_dir):
+    at = upload(run_app(), read_sample(fullres_dir, CLEAR_PNEUMONIA))
+    at = upload(at, read_sample(fullres_dir, CLEAR_PNEUMONIA), read_sample(fullres_dir, BETWEEN_PRESETS))
+    assert list(at.dataframe[0].value["File"]) == [CLEAR_PNEUMONIA.split("/")[1], BETWEEN_PRESETS.split("/")[1]]
+
+
+@pytest.mark.parametrize("answer, left", [("Clear anyway", 0), ("Keep them", 2)])
+def test_clearing_a_batch_with_unsaved_images_asks_first(fullres_dir, answer, left):
+    at = _two_films(fullres_dir)
+    next(b for b in at.button if b.label == "Clear the batch").click().run()
+    assert "2 images have no saved reading. Clear the batch anyway?" in texts(at)
+    assert len(at.session_state[state.READ_IMAGES]) == 2  # nothing cleared before the answer
+    next(b for b in at.button if b.label == answer).click().run()
+    assert not at.exception and len(at.session_state[state.READ_IMAGES]) == left
+    assert ("Upload one or more images" in texts(at)) == (left == 0)

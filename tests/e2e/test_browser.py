@@ -7,6 +7,7 @@ saves a doctor's reading, finds it on the Review page, and screenshots every pag
 
 from __future__ import annotations
 
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,14 @@ def app_url(tmp_path_factory):
 def _cell(grid, text: str):
     """A cell of a Streamlit dataframe by its exact text (from the grid's accessible table)."""
     return grid.locator("td[role=gridcell]").filter(has_text=text)
+
+
+def _uploads_held(url: str) -> float:
+    """Bytes of uploaded files Streamlit's upload store holds (its own metrics endpoint, which the
+    hospital's proxy blocks; the test reaches Streamlit directly)."""
+    metrics = urllib.request.urlopen(f"{url}/_stcore/metrics", timeout=10).read().decode()
+    lines = [line for line in metrics.splitlines() if "UploadedFileManager" in line and not line.startswith("#")]
+    return sum(float(line.rsplit(" ", 1)[1]) for line in lines)
 
 
 def _go(page, role: str, name: str) -> None:
@@ -84,6 +93,7 @@ def _walk_through(page, expect, url, artifacts, fullres_dir, dicom_dir) -> None:
     expect(_cell(grid, DICOM)).to_be_attached()
     idle(page)
     _shot(page, artifacts / "2-read-table.png")
+    assert _uploads_held(url) == 0, "the uploaded bytes should be released once the files are read"
 
     # The DICOM: open its row, see probability and heatmap.
     _select_row(page, grid, 1)
