@@ -134,7 +134,10 @@ def reading_form(r: ReadImage, pred, reader: Identity | None, weights_sha256: st
         label = st.radio("Your reading", DOCTOR_LABELS, index=None, horizontal=True, label_visibility="collapsed",
                          format_func=texts.DOCTOR_LABEL_TITLES.get)
         note = st.text_area("Note (optional)", max_chars=MAX_NOTE, height=80)
-        keep = st.checkbox("Keep a de-identified copy of the image for reviewers (≤ 512 px, no file name or tags)")
+        burned_in = bool(r.info and r.info.burned_in_annotation)
+        keep = st.checkbox("Keep a de-identified copy of the image for reviewers (≤ 512 px, no file name or tags, "
+                           "burned-in text blacked out)", disabled=burned_in,
+                           help=texts.BURNED_IN_NO_COPY if burned_in else None)
         submitted = st.form_submit_button("Save reading", type="primary")
     if not submitted:
         return
@@ -145,7 +148,8 @@ def reading_form(r: ReadImage, pred, reader: Identity | None, weights_sha256: st
     else:
         try:
             saved[r.digest] = get_review_log().record_reading(r.display, pred, weights_sha256, label, reader,
-                                                              note, keep)
+                                                              note, keep and not burned_in,
+                                                              burned_in_annotation=burned_in)
         except (ValueError, ReviewLogError, AccessDenied) as exc:  # typed text the log refuses, or a read-only log: say what
             st.error(f"The reading was not saved: {exc}. What you entered is still in the form.")
         except Exception as exc:  # noqa: BLE001 -- the form keeps what was typed

@@ -27,6 +27,7 @@ from .errors import (
     ExplanationError,
     ModelFileError,
     PneumoError,
+    RedactionUnavailableError,
     ReviewLogError,
     UnreadableImageError,
 )
@@ -57,7 +58,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {  # name -> (module, attribute; None
 }
 
 __all__ = sorted(["Settings", "AccessDenied", "DataLayoutError", "ExplanationError", "ModelFileError", "PneumoError",
-                  "ReviewLogError", "UnreadableImageError", *_LAZY])
+                  "RedactionUnavailableError", "ReviewLogError", "UnreadableImageError", *_LAZY])
 
 
 def __getattr__(name: str):

@@ -30,3 +30,9 @@ class ReviewLogError(PneumoError):
 class AccessDenied(PneumoError):
     """The signed-in user's roles do not allow what was asked (seeing others' readings, exporting,
     reviewing), or the user has no pneumo role at all."""
+
+
+class RedactionUnavailableError(PneumoError, ValueError):
+    """A de-identified copy was asked for but the image could not be checked for burned-in text (the
+    OCR engine is missing or failed): no copy is kept, never an unchecked one. A ``ValueError`` too,
+    so a caller that refuses bad input with ``ValueError`` refuses this as well."""

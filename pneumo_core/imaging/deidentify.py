@@ -1,5 +1,5 @@
 """Identities that hold no patient data: a case id from the pixels alone, a digest of an upload's
-bytes, and an image copy with no metadata. Pure functions; nothing is stored here."""
+bytes, and an image copy with no metadata and no burned-in text. Pure functions; nothing is stored here."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 
 from .preprocess import downscale, to_uint8
+from .redact import redact_text
 
 KEEP_MAX_SIDE = 512  # longest side of an image copy kept for reviewers
 
@@ -25,8 +26,15 @@ def case_id_of(pixels: np.ndarray) -> str:
 
 
 def deidentified_png(pixels: np.ndarray, max_side: int = KEEP_MAX_SIDE) -> bytes:
-    """The image alone, downsampled, as a PNG with no metadata chunks."""
-    ok, buf = cv2.imencode(".png", to_uint8(downscale(pixels, max_side)))
+    """The image alone, its burned-in text blacked out (``redact.redact_text``), then downsampled, as a
+    PNG with no metadata chunks.
+
+    Raises:
+        RedactionUnavailableError: the image could not be checked for burned-in text (the OCR engine
+            is missing or failed): no copy, never one that was not checked.
+    """
+    redacted, _ = redact_text(pixels)
+    ok, buf = cv2.imencode(".png", to_uint8(downscale(redacted, max_side)))
     if not ok:
         raise ValueError("could not encode the image copy as PNG")
     return buf.tobytes()

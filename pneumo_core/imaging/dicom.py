@@ -13,8 +13,9 @@ Pixel pipeline (returns float32 in [0, 1], 1 = white):
    rescaled, else by the BitsStored range (so an 8-bit and a 16-bit copy of one image agree);
 5. MONOCHROME1 (white = low values) is inverted.
 
-Patient tags are never read into the result. Any failure is an ``UnreadableImageError`` saying what
-was expected and what was found.
+Patient tags are never read into the result; of BurnedInAnnotation (0028,0301) only whether it says
+YES (the pixels carry identifying text, so no copy may be kept). Any failure is an
+``UnreadableImageError`` saying what was expected and what was found.
 """
 
 from __future__ import annotations
@@ -102,6 +103,7 @@ def _load(data: bytes) -> LoadedImage:
         format="DICOM", width=cols, height=rows, bits=_integer(ds, "BitsStored", 8),
         modality=_text(ds, "Modality"), body_part=_text(ds, "BodyPartExamined"),
         view=_text(ds, "ViewPosition"), photometric=photometric, frames=frames, age_years=_age(ds),
+        burned_in_annotation=_says_yes(ds, "BurnedInAnnotation"),
     )
     return LoadedImage(pixels.astype(np.float32), info)
 
@@ -215,6 +217,18 @@ def _age(ds) -> float | None:
         return None
     years = number / {"Y": 1, "M": 12, "W": 52.18, "D": 365.25}[unit]
     return years if 0 <= years < 150 else None
+
+
+def _says_yes(ds, keyword: str) -> bool:
+    """Whether a coded-string tag says YES (in any of its values); nothing else of it is kept."""
+    from pydicom.multival import MultiValue
+
+    try:
+        value = ds.get(keyword)
+        values = value if isinstance(value, MultiValue) else [value]
+        return any(str(v).strip().upper() == "YES" for v in values if v is not None)
+    except Exception:  # noqa: BLE001 -- a damaged optional tag is simply absent
+        return False
 
 
 def _text(ds, keyword: str) -> str | None:

@@ -32,6 +32,8 @@ class ImageInfo:
     frames: int = 1
     colourfulness: float = 0.0  # mean difference between colour channels, in 8-bit grey levels (0: grey)
     age_years: float | None = None  # DICOM PatientAge, if present (an age, never a date of birth)
+    # DICOM BurnedInAnnotation (0028,0301) is "YES": the pixels carry identifying text; never keep a copy
+    burned_in_annotation: bool = False
 
 
 @dataclass(frozen=True)

@@ -110,3 +110,6 @@ UNVERIFIED = "unverified"
 def who(name: str, verified: bool) -> str:
     """A reader's name for Markdown, marked when sign-in did not verify it."""
     return plain(name) + ("" if verified else f" ({UNVERIFIED})")
+
+BURNED_IN_NO_COPY = ("This DICOM says its pixels carry burned-in text (BurnedInAnnotation YES), which may identify the "
+                     "patient, so no copy of it can be kept. The reading itself can be saved.")

@@ -54,12 +54,18 @@ class ReviewLog:
                                  "pneumo to make the log's folder writable")
 
     def record_reading(self, pixels: np.ndarray, prediction: Prediction, weights_sha256: str, doctor_label: str,
-                       reader: Identity, note: str = "", keep_image: bool = False) -> Case:
+                       reader: Identity, note: str = "", keep_image: bool = False,
+                       burned_in_annotation: bool = False) -> Case:
         """Save ``reader``'s reading beside the model's; one transaction, whole or absent. The gate's
-        concern is kept with it; an image the gate refused has no model reading to save beside."""
+        concern is kept with it; an image the gate refused has no model reading to save beside. A copy
+        of the image (``keep_image``) has its burned-in text blacked out first, and is refused for a
+        DICOM that declares burned-in annotation."""
         reader.require("Saving a reading")
         self._writable()
         check_label(doctor_label)
+        if keep_image and burned_in_annotation:
+            raise ValueError("this DICOM declares burned-in annotation (text in the pixels that may identify the "
+                             "patient), so no copy of it may be kept; save the reading without a copy")
         if not prediction.assessment.labelled:
             raise ValueError(f"expected a prediction the model may make; the input gate said {prediction.status!r}")
         name, note = clean_name(reader.name), clean_note(note)

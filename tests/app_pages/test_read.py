@@ -254,3 +254,17 @@ def test_clearing_a_batch_with_unsaved_images_asks_first(fullres_dir, answer, le
     next(b for b in at.button if b.label == answer).click().run()
     assert not at.exception and len(at.session_state[state.READ_IMAGES]) == left
     assert ("Upload one or more images" in texts(at)) == (left == 0)
+
+
+def test_no_copy_can_be_kept_of_a_dicom_declaring_burned_in_text(dicom_dir):
+    import io
+
+    import pydicom
+
+    ds = pydicom.dcmread(dicom_dir / "chest-dx-adult-nih.dcm")
+    ds.BurnedInAnnotation = "YES"
+    out = io.BytesIO()
+    ds.save_as(out)
+    at = upload(run_app(), ("burned-in.dcm", out.getvalue()))
+    box = next(c for c in at.checkbox if c.label.startswith("Keep a de-identified copy"))
+    assert box.disabled and "BurnedInAnnotation YES" in box.help

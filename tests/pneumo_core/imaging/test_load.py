@@ -61,6 +61,21 @@ def test_dicom_facts_are_non_identifying(chest_u8):
     assert "Doe" not in repr(loaded.info) and "ID-12345" not in repr(loaded.info)
 
 
+@pytest.mark.parametrize("value,flag", [
+    ("YES", True), ("yes ", True), ("NO", False), ("", False), (None, False), ("NO\\YES", True), ("Doe^Jane", False),
+], ids=["YES", "yes padded", "NO", "empty", "absent", "two values", "not a code"])
+def test_burned_in_annotation_is_kept_as_a_flag_only(value, flag):
+    u8 = np.tile(np.arange(0, 256, 4, dtype=np.uint8), (48, 1))
+    elements = () if value is None else (("BurnedInAnnotation", "CS", value),)
+    info = load_image(make_dicom(u8, elements=elements)).info
+    assert info.burned_in_annotation is flag
+    assert "Doe" not in repr(info) and "Jane" not in repr(info)
+
+
+def test_a_raster_has_no_burned_in_annotation_flag():
+    assert load_image(encode_raster(np.zeros((32, 32), np.uint8), "PNG")).info.burned_in_annotation is False
+
+
 def test_real_dicom_samples_load(dicom_dir):
     for path in sorted(dicom_dir.glob("*.dcm")):
         loaded = load_image(path.read_bytes())

@@ -263,3 +263,17 @@ def test_doctors_see_their_own_readings_and_reviewers_everyones(db_url):
     assert (reread.doctor_label, reread.reader, reread.note) == ("NORMAL", "Dr A. Ahmed", "Clear lungs to my eye")
     assert len(log.cases(LEAD)) == 2  # nothing refused was written
     assert "Dr C. Chen re-read PNEUMONIA" in log.export_csv(CHEN)
+
+
+@pytest.mark.parametrize("keep, burned_in, saved", [(True, True, False), (False, True, True), (True, False, True)],
+                         ids=["copy-of-burned-in-refused", "reading-without-copy-saved", "ordinary-copy-kept"])
+def test_a_dicom_declaring_burned_in_text_is_never_kept(tmp_path, keep, burned_in, saved):
+    log = ReviewLog(f"sqlite:///{tmp_path / 'log.sqlite3'}")
+    call = lambda: log.record_reading(image(), pred(), "abc", "NORMAL", AHMED, keep_image=keep,  # noqa: E731
+                                      burned_in_annotation=burned_in)
+    if saved:
+        assert call().has_image == keep
+    else:
+        with pytest.raises(ValueError, match="burned-in annotation"):
+            call()
+    assert len(log.cases(LEAD)) == int(saved)
