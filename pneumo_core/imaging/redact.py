@@ -36,6 +36,7 @@ OCR_SIDE = 2000  # longest side of the image Tesseract reads (burned-in labels a
 MAX_UPSCALE = 2.0  # a smaller image is enlarged at most this much (a display copy of 1,024 px is read at 2,000)
 STROKE_MAX = 21  # the widest stroke, in working pixels, that the top-hat and black-hat keep
 INK_CONTRAST = 40  # grey levels (of 255) a stroke must stand out from its surroundings
+EXTREME, FAINT = 10, 12  # a stroke within EXTREME levels of pure white or black need stand out only FAINT levels
 WORD_MAX_HEIGHT = 0.2  # a "word" taller than this fraction of the image is anatomy, not text
 SURE = 60  # Tesseract's confidence (0-100) from which a word is widened along its line
 MARGIN = (0.5, 0.25)  # black margin around a word, in word heights: (left and right, above and below)
@@ -68,8 +69,7 @@ def redact_text(pixels: np.ndarray) -> tuple[np.ndarray, int]:
 
 def text_boxes(u8: np.ndarray) -> list[tuple[int, int, int, int]]:
     """Boxes ``(x0, y0, x1, y1)`` with margins, clipped to the image, around the words in a uint8 image."""
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (STROKE_MAX, STROKE_MAX))
-    inks = [_ink(cv2.morphologyEx(u8, op, kernel) > INK_CONTRAST) for op in (cv2.MORPH_TOPHAT, cv2.MORPH_BLACKHAT)]
+    inks = strokes(u8)
     any_ink = inks[0] | inks[1]
     height, width = u8.shape
     boxes = []
@@ -83,6 +83,17 @@ def text_boxes(u8: np.ndarray) -> list[tuple[int, int, int, int]]:
             boxes.append((max(0, math.floor(x - mx)), max(0, math.floor(y - my)),
                           min(width, math.ceil(x + w + mx)), min(height, math.ceil(y + h + my))))
     return boxes
+
+
+def strokes(u8: np.ndarray) -> list[np.ndarray]:
+    """Where a uint8 image has thin bright strokes and thin dark ones (two boolean masks): narrower than
+    ``STROKE_MAX`` and standing out by ``INK_CONTRAST``, or by ``FAINT`` when nearly pure white or black
+    (the greys burned-in text is drawn in, visible even on a bright shoulder or a dark corner)."""
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (STROKE_MAX, STROKE_MAX))
+    bright = cv2.morphologyEx(u8, cv2.MORPH_TOPHAT, kernel)
+    dark = cv2.morphologyEx(u8, cv2.MORPH_BLACKHAT, kernel)
+    return [_ink((bright > INK_CONTRAST) | ((bright > FAINT) & (u8 >= 255 - EXTREME))),
+            _ink((dark > INK_CONTRAST) | ((dark > FAINT) & (u8 <= EXTREME)))]
 
 
 def _ink(ink: np.ndarray) -> np.ndarray:

@@ -13,7 +13,7 @@ import pytest
 from pneumo_core import PneumoError, RedactionUnavailableError
 from pneumo_core.imaging.deidentify import KEEP_MAX_SIDE, deidentified_png
 from pneumo_core.imaging.preprocess import DISPLAY_MAX_SIDE
-from pneumo_core.imaging.redact import INK_CONTRAST, STROKE_MAX, redact_text
+from pneumo_core.imaging.redact import redact_text, strokes
 
 NAME = "DOE JANE 2019-03-04"
 SECRETS = ("DOE", "JANE", "2019", "KV58", "HOSP")
@@ -51,9 +51,7 @@ def read(u8: np.ndarray) -> str:
     """Everything tesseract reads in the image as it is and in its bright and dark strokes, upper case."""
     import pytesseract
 
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (STROKE_MAX, STROKE_MAX))
-    views = [u8] + [np.where(cv2.morphologyEx(u8, op, kernel) > INK_CONTRAST, 0, 255).astype(np.uint8)
-                    for op in (cv2.MORPH_TOPHAT, cv2.MORPH_BLACKHAT)]
+    views = [u8] + [np.where(ink, 0, 255).astype(np.uint8) for ink in strokes(u8)]
     return " ".join(pytesseract.image_to_string(v, config="--psm 11") for v in views).upper()
 
 
