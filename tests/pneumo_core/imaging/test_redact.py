@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
-from pneumo_core import PneumoError, RedactionUnavailableError
+from pneumo_core import PneumoError, RedactionUnavailableError, load_image
 from pneumo_core.imaging.deidentify import KEEP_MAX_SIDE, deidentified_png
 from pneumo_core.imaging.preprocess import DISPLAY_MAX_SIDE
 from pneumo_core.imaging.redact import redact_text, strokes
@@ -196,7 +196,7 @@ def _engine_fails(monkeypatch):
 def test_without_ocr_no_copy_is_made(monkeypatch, breakage, why, make):
     breakage(monkeypatch)
     with pytest.raises(RedactionUnavailableError, match=why) as caught:
-        make(synthetic_film(200, 300) / 255.0)
+        make(synthetic_film(640, 800) / 255.0)  # large enough to be checked (MIN_SIDE)
     assert isinstance(caught.value, PneumoError) and isinstance(caught.value, ValueError)
     assert "no copy was kept" in str(caught.value) and "can still be saved" in str(caught.value)
 
@@ -208,3 +208,16 @@ def test_without_ocr_no_copy_is_made(monkeypatch, breakage, why, make):
 def test_bad_input_is_refused(pixels, error):
     with pytest.raises(ValueError, match=error):
         redact_text(pixels)
+
+
+@pytest.mark.parametrize("side, why", [(224, "too small"), (599, "too small")])
+def test_an_image_too_small_to_check_gets_no_copy(tesseract, side, why):
+    """On 224-px films OCR missed a burned-in "KV59" and blacked out a lung instead: no copy, said why."""
+    with pytest.raises(RedactionUnavailableError, match=why):
+        redact_text(synthetic_film(side, side) / 255.0)
+
+
+def test_small_kermany_films_get_no_copy_rather_than_a_mutilated_one(tesseract, data_dir):
+    film = load_image(data_dir / "test" / "NORMAL" / "NORMAL2-IM-0221-0001.jpeg").pixels  # "KV59" burned in
+    with pytest.raises(RedactionUnavailableError, match="too small"):
+        deidentified_png(film)
