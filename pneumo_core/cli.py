@@ -5,6 +5,8 @@
   operating point and whether a second opinion is recommended. With ``--csv`` a refused image keeps
   its probability and label for audit. An unreadable file is reported on its own row and does not
   stop the others; the exit status is 1 if any file could not be read.
+- ``score-archive SRC --out DIR``: the same for a whole archive on Ray Data, to Parquet, resumable
+  (``pneumo_core.archive``).
 - ``backup DEST``: a consistent copy of the review log while the app runs.
 - ``evaluate``, ``train``, ``ensemble``, ``assemble``, ``calibrate``, ``stress``: the offline pipeline
   (``pneumo_core.training``, loaded only when one of them runs).
@@ -21,6 +23,7 @@ import logging
 import sys
 from pathlib import Path
 
+from .archive.engine import DEFAULT_BATCH
 from .config import Settings
 from .decision import UNREADABLE, check_threshold
 from .errors import PneumoError
@@ -93,6 +96,27 @@ def run_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_score_archive(args: argparse.Namespace) -> int:
+    from .archive.engine import score_archive
+
+    done = score_archive(args.src, args.out, model=args.model, preset=args.preset, threshold=args.threshold,
+                         workers=args.workers, address=args.address, batch_size=args.batch_size)
+    by_status = ", ".join(f"{n} {status}" for status, n in sorted(done.statuses.items())) or "nothing new"
+    sys.stdout.write(f"{done.found} files in {args.src}: {done.skipped} already in {args.out}, "
+                     f"{done.scored} scored now ({by_status})\n")
+    return 0
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1; got {text!r}")
+    return value
+
+
 def build_parser(env: Settings | None = None) -> argparse.ArgumentParser:
     env = env or Settings.from_env()
     ap = argparse.ArgumentParser(prog="python -m pneumo_core", description=__doc__.split("\n\n")[0],
@@ -109,6 +133,24 @@ def build_parser(env: Settings | None = None) -> argparse.ArgumentParser:
     p.add_argument("--csv", action="store_true", help="CSV output")
     p.add_argument("--model", type=Path, default=env.model_path, help="model file (default: %(default)s)")
     p.set_defaults(run=run_predict, parser=p)
+
+    p = sub.add_parser("score-archive", help="score a whole archive of films on Ray Data, to Parquet",
+                       description="Score every file under SRC (folders walked) with a pool of workers, each "
+                                   "loading the model once, and write one row per file (gate status, reason, "
+                                   "probability, label, band) to a Parquet folder. Unreadable files get their "
+                                   "own row. Run it again to carry on: files already in OUT are skipped.")
+    p.add_argument("src", type=Path, help="a folder of JPEG, PNG or DICOM files (or one file)")
+    p.add_argument("--out", type=Path, required=True, help="results folder, e.g. results.parquet (created)")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--preset", default=None, help="operating point (default: the model's)")
+    group.add_argument("--threshold", type=_threshold, default=None, help="custom threshold in (0, 1)")
+    p.add_argument("--workers", type=_positive, default=1, help="workers, each with the model (default 1)")
+    p.add_argument("--address", default=None,
+                   help="a Ray cluster's address (e.g. ray://head:10001 or auto); default: Ray embedded here")
+    p.add_argument("--batch-size", type=_positive, default=DEFAULT_BATCH,
+                   help="files per worker call (default %(default)s)")
+    p.add_argument("--model", type=Path, default=env.model_path, help="model file (default: %(default)s)")
+    p.set_defaults(run=run_score_archive)
 
     p = sub.add_parser("backup", help="a consistent copy of the review log, while the app runs",
                        description="Copy the SQLite review log to a new file with SQLite's online backup API and "

@@ -36,3 +36,8 @@ class RedactionUnavailableError(PneumoError, ValueError):
     """A de-identified copy was asked for but the image could not be checked for burned-in text (the
     OCR engine is missing or failed): no copy is kept, never an unchecked one. A ``ValueError`` too,
     so a caller that refuses bad input with ``ValueError`` refuses this as well."""
+
+
+class ResultsFolderError(PneumoError):
+    """An archive's results folder cannot be used: it is a file, holds a damaged part, or holds results
+    of another model (results of two models are never mixed in one folder)."""

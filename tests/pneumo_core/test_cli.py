@@ -14,7 +14,7 @@ import pytest
 from pneumo_core.cli import main
 from pneumo_core.config import REPO_ROOT
 
-COMMANDS = ("predict", "evaluate", "train", "ensemble", "calibrate")
+COMMANDS = ("predict", "score-archive", "evaluate", "train", "ensemble", "calibrate")
 
 
 def test_help_lists_every_command(capsys):
@@ -42,6 +42,9 @@ def test_help_of_each_command(command, capsys):
     (["predict", "x.png", "--preset", "balanced", "--threshold", "0.3"], "not allowed with argument"),
     (["predict"], "the following arguments are required: paths"),
     (["calibrate", "m.keras", "--views", "0:0"], "expected a view's scale > 0"),
+    (["score-archive", "src"], "the following arguments are required: --out"),
+    (["score-archive", "src", "--out", "o", "--workers", "0"], "expected a whole number of at least 1; got '0'"),
+    (["score-archive", "src", "--out", "o", "--batch-size", "x"], "expected a whole number of at least 1; got 'x'"),
     (["evaluate", "--split", "validation"], "invalid choice: 'validation'"),
     (["train", "--epochs", "many", "--out", "x"], "invalid int value: 'many'"),
 ])

@@ -1,0 +1,90 @@
+"""``score-archive`` on Ray Data, embedded: a folder of real test films and broken files, one row each,
+equal to ``predict``; a run stopped half way and a run over a grown archive do no file twice."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from pneumo_core.archive import engine, results
+from pneumo_core.config import REPO_ROOT
+from pneumo_core.decision import UNREADABLE
+from pneumo_core.errors import ResultsFolderError
+
+pytest.importorskip("ray")
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory, data_dir):
+    """12 films in two sub-folders, a damaged JPEG, an empty file, a text file and a hidden file."""
+    root = tmp_path_factory.mktemp("archive")
+    for label in ("NORMAL", "PNEUMONIA"):
+        (root / label.lower()).mkdir()
+        for film in sorted((data_dir / "test" / label).iterdir())[:6]:
+            shutil.copy(film, root / label.lower() / film.name)
+    (root / "damaged.jpeg").write_bytes(b"\xff\xd8\xff\xe0 cut short")
+    (root / "empty.png").write_bytes(b"")
+    (root / "notes.txt").write_text("not an image")
+    (root / ".hidden.png").write_bytes(b"never listed")
+    return root
+
+
+def test_every_file_gets_one_row_equal_to_predict(archive, tmp_path, predictor):
+    out = tmp_path / "results.parquet"
+    done = engine.score_archive(archive, out, workers=2, batch_size=4, progress=False)
+    assert (done.found, done.skipped, done.scored) == (15, 0, 15)
+    assert done.statuses == {"ok": 12, UNREADABLE: 3}
+    table = results.read_results(out).to_pylist()
+    assert [r["file"] for r in table] == sorted(engine.list_files(archive)) and len(table) == 15
+    for row in table:
+        if row["status"] == UNREADABLE:
+            assert row["probability_pneumonia"] is None and row["reason"]
+            continue
+        pred = predictor.predict(archive / row["file"])
+        assert row["probability_pneumonia"] == pytest.approx(pred.probability, abs=1e-5)
+        assert (row["label"], row["status"], row["band"]) == (pred.label, pred.status, pred.band)
+    again = engine.score_archive(archive, out, workers=2, progress=False)  # nothing left: Ray not even started
+    assert (again.skipped, again.scored, again.parts) == (15, 0, 0)
+
+
+def test_a_stopped_run_carries_on_where_it_stopped(archive, tmp_path, monkeypatch):
+    out = tmp_path / "results.parquet"
+    write_part, written = results.write_part, []
+
+    def stop_after_two(folder, rows):
+        if len(written) == 2:
+            raise KeyboardInterrupt  # the user pressed Ctrl+C while the third batch was being written
+        written.append(write_part(folder, rows))
+
+    monkeypatch.setattr(results, "write_part", stop_after_two)
+    with pytest.raises(KeyboardInterrupt):
+        engine.score_archive(archive, out, workers=1, batch_size=4, progress=False)
+    monkeypatch.undo()
+    first = {r["file"] for r in results.read_results(out).to_pylist()}
+    assert len(first) == 8
+    (archive / "late").mkdir()
+    shutil.copy(next((archive / "normal").iterdir()), archive / "late" / "added-later.jpeg")
+    done = engine.score_archive(archive, out, workers=1, batch_size=4, progress=False)
+    assert (done.found, done.skipped, done.scored) == (16, 8, 8)
+    files = [r["file"] for r in results.read_results(out).to_pylist()]
+    assert sorted(files) == sorted(engine.list_files(archive)) and len(files) == len(set(files)) == 16
+
+
+def test_results_of_another_model_are_never_mixed_in(archive, tmp_path, tiny_model_path):
+    out = tmp_path / "results.parquet"
+    results.write_part(out, [{**dict.fromkeys(results.COLUMNS), "file": "x.png", "bytes": 1,
+                                  "status": UNREADABLE, "model_sha256": "0" * 64}])
+    with pytest.raises(ResultsFolderError, match="holds results of another model"):
+        engine.score_archive(archive, out, model=tiny_model_path, progress=False)
+
+
+def test_the_command_line(archive, tmp_path):
+    out = tmp_path / "results.parquet"
+    run = subprocess.run([sys.executable, "-m", "pneumo_core", "score-archive", str(archive / "normal"), "--out",
+                          str(out)], capture_output=True, text=True, timeout=600, cwd=REPO_ROOT)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert f"6 files in {archive / 'normal'}: 0 already in {out}, 6 scored now (6 ok)" in run.stdout
+    assert "Traceback" not in run.stderr
