@@ -40,6 +40,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+MIGRATION_LOCK = 0x706E65756D6F  # "pneumo": the PostgreSQL advisory lock held while the schema is migrated
+
+
 def make_engine(url: str | None = None, revision: str = HEAD) -> Engine:
     """An engine on ``url`` (default: the settings' database) whose schema is migrated to ``revision``.
     A read-only SQLite log gets an engine marked ``engine.pneumo_read_only`` (not migrated)."""
@@ -135,6 +138,11 @@ def migrate(engine: Engine, revision: str = HEAD) -> None:
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()  # ends SQLAlchemy's implicit transaction; the pragma was outside any
         with connection.begin():
+            # Processes opening a new log together (replicas): one migrates, the others wait, then find it done.
+            if sqlite:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock first (pysqlite would not take it for DDL)
+            elif engine.dialect.name == "postgresql":
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
             if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:

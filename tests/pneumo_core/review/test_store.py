@@ -111,3 +111,15 @@ def test_backup_command(tmp_path, capsys):
     assert cli_main(["backup", str(tmp_path / "b.sqlite3"), "--database", url]) == 0
     assert "backed up 2 readings and 1 review actions" in capsys.readouterr().out
     assert cli_main(["backup", str(tmp_path / "b.sqlite3"), "--database", url]) == 2  # exists: a clear error
+
+
+def test_replicas_starting_together_migrate_the_log_once(db_url):
+    """Several app processes opening a new review log at once (replicas started together): every one
+    opens it, none fails on tables another is creating, and the schema ends at the newest revision."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pneumo_core.review.db import _head_revision, current_revision, make_engine
+
+    with ThreadPoolExecutor(4) as pool:
+        engines = list(pool.map(lambda _: make_engine(db_url), range(4)))
+    assert {current_revision(engine) for engine in engines} == {_head_revision()}
