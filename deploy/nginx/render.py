@@ -26,6 +26,7 @@ TEMPLATE = HERE / "pneumo.conf"
 STREAMLIT_CONFIG = HERE.parent.parent / ".streamlit" / "config.toml"
 STREAMLIT_DEFAULT_UPLOAD_MB = 200  # Streamlit's default server.maxUploadSize
 MULTIPART_MARGIN_MB = 1  # what Streamlit itself allows above maxUploadSize for the multipart framing
+DEFAULT_UPSTREAM = "127.0.0.1:8501"
 PLACEHOLDER = re.compile(r"@[A-Z_]+@")
 RENDERED = "# Rendered by deploy/nginx/render.py from deploy/nginx/pneumo.conf: change the template and render again.\n"
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
@@ -76,7 +77,7 @@ def values_from(args: argparse.Namespace) -> dict[str, str]:
         "HTTP_LISTEN": args.http_listen,
         "HTTPS_LISTEN": args.https_listen,
         "HTTPS_PORT_SUFFIX": https_port_suffix(args.https_listen),
-        "UPSTREAM": args.upstream,
+        "UPSTREAM_SERVERS": "\n".join(f"    server {address};" for address in args.upstream or [DEFAULT_UPSTREAM]),
         "SSL_CERTIFICATE": args.certificate,
         "SSL_CERTIFICATE_KEY": args.certificate_key,
         "CLIENT_MAX_BODY_SIZE": f"{upload_limit_mb(Path(args.streamlit_config)) + MULTIPART_MARGIN_MB}m",
@@ -91,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--certificate-key", required=True, help="its private key")
     parser.add_argument("--http-listen", default="80", help="plain HTTP, only redirected (default 80)")
     parser.add_argument("--https-listen", default="443", help="HTTPS (default 443); ADDRESS:PORT works too")
-    parser.add_argument("--upstream", default="127.0.0.1:8501", help="where Streamlit listens (default 127.0.0.1:8501)")
+    parser.add_argument("--upstream", action="append", help=f"where a Streamlit replica listens (default {DEFAULT_UPSTREAM}); "
+                        "give it once per replica")
     parser.add_argument("--streamlit-config", default=str(STREAMLIT_CONFIG), help="the app's .streamlit/config.toml")
     parser.add_argument("--streamlit-index", help="Streamlit's static/index.html (default: the installed Streamlit's)")
     parser.add_argument("--output", help="write here instead of standard output")

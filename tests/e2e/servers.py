@@ -6,25 +6,21 @@ Import as ``from e2e.servers import ...``. Every server is stopped when its ``wi
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import ssl
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from deploy.stack import NGINX, StackError, free_port, nginx_conf, wait_until_healthy
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 CHROMIUM = os.environ.get("PNEUMO_CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-NGINX = os.environ.get("PNEUMO_NGINX", shutil.which("nginx") or "/usr/sbin/nginx")
-START_TIMEOUT_S = 120
 
 
 def require(missing: list[str], test: str) -> None:
@@ -48,24 +44,12 @@ def missing_browser() -> list[str]:
     return missing
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _wait_until_healthy(url: str, proc: subprocess.Popen, log: Path, what: str, context: ssl.SSLContext | None = None) -> None:
-    """Poll ``url`` until it answers 200; fail with the end of ``log`` if it never does or the process dies."""
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            if urllib.request.urlopen(url, timeout=2, context=context).status == 200:
-                return
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    proc.wait()
-    pytest.fail(f"{what} did not start within {START_TIMEOUT_S} s: {log.read_text(errors='replace')[-2000:]}")
+    """``deploy.stack.wait_until_healthy``, failing the test (with the end of ``log``) instead of raising."""
+    try:
+        wait_until_healthy(url, proc, log, what, context)
+    except StackError as exc:
+        pytest.fail(str(exc))
 
 
 @contextmanager
@@ -90,20 +74,12 @@ def streamlit_app(var: Path, port: int | None = None, args: tuple[str, ...] = ()
             proc.wait(timeout=20)
 
 
-def _nginx_conf(prefix: Path, site: Path) -> str:
-    """A whole nginx.conf around one site file, with every path (pid, logs, temporary files) in ``prefix``."""
-    temp = "\n".join(f"    {kind}_temp_path {prefix / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    return (f"worker_processes 1;\npid {prefix / 'nginx.pid'};\nerror_log {prefix / 'error.log'} warn;\n"
-            f"events {{ worker_connections 128; }}\n"
-            f"http {{\n    access_log {prefix / 'access.log'};\n{temp}\n    include {site};\n}}\n")
-
-
 @contextmanager
 def nginx(prefix: Path, site: Path, health_url: str, context: ssl.SSLContext) -> Iterator[Path]:
     """nginx (not a service: a process of this test) serving ``site``; yields its error log once
     ``health_url`` answers. ``prefix`` must be readable by nginx's worker user when run as root."""
     conf = prefix / "nginx.conf"
-    conf.write_text(_nginx_conf(prefix, site), encoding="utf-8")
+    conf.write_text(nginx_conf(prefix, site), encoding="utf-8")
     command = [NGINX, "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"]
     checked = subprocess.run([*command[:-2], "-t"], capture_output=True, text=True)
     assert checked.returncode == 0, f"nginx refuses the configuration:\n{checked.stderr}"

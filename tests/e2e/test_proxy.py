@@ -11,9 +11,7 @@ set) it fails instead.
 
 from __future__ import annotations
 
-import datetime as dt
 import http.client
-import ipaddress
 import shutil
 import ssl
 import subprocess
@@ -26,6 +24,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from e2e.servers import CHROMIUM, FLAGS, NGINX, ROOT, free_port, missing_browser, nginx, require, streamlit_app
+
+from deploy.stack import self_signed
 
 TIMEOUT_MS = 45_000
 HEADERS = {  # the value of each, or a function the value must pass
@@ -53,30 +53,6 @@ class Proxy:
     site: str  # the rendered site configuration
 
 
-def _self_signed(folder: Path) -> tuple[Path, Path]:
-    """A throw-away certificate for 127.0.0.1 and localhost, valid for a day."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
-            .not_valid_after(now + dt.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
-                                                        x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
-            .sign(key, hashes.SHA256()))
-    cert_path, key_path = folder / "pneumo.crt", folder / "pneumo.key"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    key_path.chmod(0o600)
-    return cert_path, key_path
-
-
 def _strict_csp(policy: str) -> bool:
     """Nothing loads from elsewhere, nothing frames the app, and no script runs but this server's files
     and inline scripts allowed by hash (no 'unsafe-inline', no 'unsafe-eval')."""
@@ -102,7 +78,7 @@ def proxy():
     folder = Path(tempfile.mkdtemp(prefix="pneumo-proxy-"))
     folder.chmod(0o755)  # nginx's workers (user nobody when the test runs as root) use temporary folders inside
     try:
-        cert, key = _self_signed(folder)
+        cert, key = self_signed(folder)
         (folder / "var").mkdir()
         with streamlit_app(folder / "var") as app:
             https_port, http_port = free_port(), free_port()
