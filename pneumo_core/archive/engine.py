@@ -105,8 +105,14 @@ def _run(todo, root, model, preset, threshold, workers, address, batch_size, pro
         # Blocks of at most batch_size files, and at least one per worker so that every worker has work.
         blocks = min(len(todo), max(workers, -(-len(todo) // batch_size)))
         ds = ray.data.from_items([{"file": f} for f in todo], override_num_blocks=blocks)
+        # Here, the machine's cores shared out between the workers, and TensorFlow told so: left alone,
+        # each worker's TensorFlow uses every core and the workers fight over them. On a cluster, Ray's
+        # and TensorFlow's defaults.
+        threads = {} if address else {"TF_NUM_INTRAOP_THREADS": str(max(1, (os.cpu_count() or 1) // workers)),
+                                      "TF_NUM_INTEROP_THREADS": "1"}
         scored = ds.map_batches(Scorer, batch_size=batch_size, batch_format="numpy",
                                 compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=1,
+                                runtime_env={"env_vars": threads},
                                 fn_constructor_kwargs={"root": str(root), "model": model, "preset": preset,
                                                        "threshold": threshold})
         with tqdm(total=len(todo), unit="file", file=sys.stderr, disable=None if progress is None else not progress) as bar:
