@@ -221,6 +221,23 @@ class Stack:
                         found = i
         return found
 
+    def route_to(self, replica: int, tries: int = 64) -> str:
+        """A sticky-session cookie value that nginx sends to ``replica`` (found by asking nginx)."""
+        import http.client
+        import uuid
+
+        for _ in range(tries):
+            route = uuid.uuid4().hex
+            conn = http.client.HTTPSConnection("127.0.0.1", self.https_port, timeout=10, context=insecure_tls())
+            try:
+                conn.request("GET", "/_stcore/health", headers={"Cookie": f"pneumo_replica={route}"})
+                conn.getresponse().read()
+            finally:
+                conn.close()
+            if self.replica_of(route) == replica:
+                return route
+        raise StackError(f"no cookie value found that nginx sends to replica {replica + 1} in {tries} tries")
+
     def _start_nginx(self) -> None:
         cert, key = self.certificate or self_signed(self.folder)
         site = self.folder / "pneumo-site.conf"
