@@ -8,7 +8,6 @@ Needs chromium, nginx and PostgreSQL (``PNEUMO_TEST_POSTGRES_URL``); skipped wit
 
 from __future__ import annotations
 
-import http.client
 import os
 import shutil
 import tempfile
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 from e2e.servers import CHROMIUM, FLAGS, idle, missing_browser, require
 
-from deploy.stack import NGINX, Stack, create_database, insecure_tls
+from deploy.stack import NGINX, Stack, create_database
 
 TIMEOUT_MS = 90_000
 READER, REVIEWER = "Dr Replica Doctor", "Dr Replica Reviewer"
@@ -39,20 +38,6 @@ def stack():
             yield running
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def _route_to(stack: Stack, replica: int) -> str:
-    """A sticky-session cookie value that nginx sends to ``replica`` (found by asking it)."""
-    host, port = stack.https.rsplit("//", 1)[1].split(":")
-    for _ in range(64):
-        route = uuid.uuid4().hex
-        conn = http.client.HTTPSConnection(host, int(port), timeout=10, context=insecure_tls())
-        conn.request("GET", "/_stcore/health", headers={"Cookie": f"pneumo_replica={route}"})
-        conn.getresponse().read()
-        conn.close()
-        if stack.replica_of(route) == replica:
-            return route
-    raise AssertionError(f"no cookie value found that nginx sends to replica {replica + 1}")
 
 
 def _open(browser, stack: Stack, route: str, name: str):
@@ -103,7 +88,7 @@ def test_a_department_on_two_replicas(stack, data_dir, artifacts):
     from pneumo_core import Identity, ReviewLog
 
     expect.set_options(timeout=TIMEOUT_MS)
-    doctor_route, reviewer_route = _route_to(stack, 0), _route_to(stack, 1)
+    doctor_route, reviewer_route = stack.route_to(0), stack.route_to(1)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         doctor = reviewer = None
