@@ -20,8 +20,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..decision import resolve
 from ..errors import ResultsFolderError
 from . import results
+from .names import display_name
 from .scorer import Scorer
 
 log = logging.getLogger(__name__)
@@ -40,24 +42,39 @@ class Summary:
 
 
 def list_files(src: Path) -> list[str]:
-    """Every file under ``src`` (or ``src`` itself), relative, with "/", hidden files and folders left out."""
+    """Every file under ``src`` (or ``src`` itself), relative, with "/", hidden files and folders left
+    out. A name that is not valid UTF-8 (an old archive's Latin-1 name) keeps its bytes as ``\\xNN``
+    escapes (``display_name``), and ``path_of`` finds the file again. A folder that cannot be
+    listed stops the listing with its name: an audit never leaves out a folder silently."""
     if src.is_file():
-        return [src.name]
+        return [display_name(src.name)]
     if not src.is_dir():
         raise ResultsFolderError(f"expected a folder of images (or one image) at {src}; found nothing there")
+
+    def unlistable(exc: OSError) -> None:
+        raise ResultsFolderError(f"the folder {exc.filename} could not be listed ({exc.strerror}); fix its "
+                                 "permissions or leave it out of SRC, then run again") from exc
+
     files = []
-    for dirpath, dirnames, filenames in os.walk(src):
+    for dirpath, dirnames, filenames in os.walk(src, onerror=unlistable):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         rel = Path(dirpath).relative_to(src)
-        files.extend((rel / name).as_posix() for name in sorted(filenames) if not name.startswith("."))
+        files.extend(display_name((rel / name).as_posix()) for name in sorted(filenames) if not name.startswith("."))
     return files
 
 
-def _check_model(done: results.Done, sha256: str, out: Path) -> None:
+def _check_same_run(done: results.Done, sha256: str, point: tuple[str, float], out: Path) -> None:
+    """Refuse to add to a folder made with another model or another operating point."""
     others = done.models - {sha256}
     if others:
         raise ResultsFolderError(f"{out} holds results of another model (weights {sorted(others)[0][:12]}…); "
                                  f"this run uses {sha256[:12]}…. Write to a new --out folder.")
+    points = {(p, round(t, 6)) for p, t in done.points} - {(point[0], round(point[1], 6))}
+    if points:
+        p, t = sorted(points)[0]
+        raise ResultsFolderError(f"{out} holds results at another operating point ({p}, threshold {t:.4f}); this "
+                                 f"run uses {point[0]}, threshold {point[1]:.4f}. Use the same --preset or "
+                                 "--threshold, or write to a new --out folder.")
 
 
 def score_archive(src: Path, out: Path, *, model: Path | None = None, preset: str | None = None,
@@ -73,7 +90,7 @@ def score_archive(src: Path, out: Path, *, model: Path | None = None, preset: st
     src, out = src.resolve(), out.resolve()
     root = src if src.is_dir() else src.parent
     done = results.read_done(out)
-    _check_model(done, bundle.meta.weights_sha256, out)
+    _check_same_run(done, bundle.meta.weights_sha256, resolve(bundle.meta, preset, threshold), out)
     found = list_files(src)
     todo = [f for f in found if f not in done.files]
     log.info("%d files found, %d already scored, %d to score", len(found), len(found) - len(todo), len(todo))

@@ -1,8 +1,9 @@
 """The results of ``score-archive``: a folder of Parquet files, one row per file of the archive.
 
 The folder (``--out results.parquet``) is a Parquet dataset: every part is written whole under a
-temporary name and then renamed, so a run that is stopped leaves only complete parts, and the next
-run skips every file a part already holds. pandas, pyarrow, DuckDB or Spark read the folder as one
+hidden temporary name (``.part-*.tmp``, which Parquet readers skip) and then renamed, so a run
+that is stopped leaves only complete parts, and the next run skips every file a part already
+holds. pandas, pyarrow, DuckDB or Spark read the folder as one
 table. Rows name files by their path relative to the archive's folder; no DICOM tag is written.
 """
 
@@ -31,6 +32,7 @@ COLUMNS = {
     "model_sha256": "string",
 }
 PART_GLOB = "part-*.parquet"
+TMP_GLOB = ".part-*.parquet.tmp"  # a part being written; only these are ever removed
 
 
 def schema():
@@ -45,6 +47,7 @@ class Done:
 
     files: frozenset[str]
     models: frozenset[str]  # model_sha256 values found
+    points: frozenset[tuple[str, float]] = frozenset()  # (preset, threshold) of the labelled rows
 
 
 def read_done(out: Path) -> Done:
@@ -56,18 +59,20 @@ def read_done(out: Path) -> Done:
         return Done(frozenset(), frozenset())
     if not out.is_dir():
         raise ResultsFolderError(f"expected a results folder at {out}; found a file. Choose another --out.")
-    for leftover in out.glob("*.tmp"):
+    for leftover in out.glob(TMP_GLOB):
         leftover.unlink()
-    files, models = set(), set()
+    files, models, points = set(), set(), set()
     for part in sorted(out.glob(PART_GLOB)):
         try:
-            table = pq.read_table(part, columns=["file", "model_sha256"])
+            table = pq.read_table(part, columns=["file", "model_sha256", "preset", "threshold"])
         except Exception as exc:  # noqa: BLE001 -- a foreign or damaged file: say which and stop
             raise ResultsFolderError(f"{part.name} in {out} is not a readable results part ({type(exc).__name__}); "
                                      "move it away or choose another --out") from exc
         files.update(table.column("file").to_pylist())
         models.update(table.column("model_sha256").to_pylist())
-    return Done(frozenset(files), frozenset(models))
+        points.update((p, t) for p, t in zip(table.column("preset").to_pylist(), table.column("threshold").to_pylist())
+                      if p is not None)
+    return Done(frozenset(files), frozenset(models), frozenset(points))
 
 
 def write_part(out: Path, rows: list[dict]) -> Path:
@@ -77,7 +82,7 @@ def write_part(out: Path, rows: list[dict]) -> Path:
 
     out.mkdir(parents=True, exist_ok=True)
     name = f"part-{uuid.uuid4().hex}.parquet"
-    tmp = out / f"{name}.tmp"
+    tmp = out / f".{name}.tmp"
     pq.write_table(pa.Table.from_pylist(rows, schema=schema()), tmp)
     os.replace(tmp, out / name)
     return out / name

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..decision import UNREADABLE, decide
 from ..errors import PneumoError
 from ..imaging.load import read_bytes
+from .names import path_of
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ class Scorer:
         rows: list[dict | None] = [None] * len(files)
         prepared, where, sizes = [], [], {}
         for i, file in enumerate(files):
-            path = self.root / file
+            path = path_of(self.root, file)
             try:
                 sizes[i] = path.stat().st_size
                 prepared.append(self.predictor.prepare(read_bytes(path)))  # read here, in the worker

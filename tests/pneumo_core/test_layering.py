@@ -169,4 +169,4 @@ def _loaded_after(code: str) -> set[str]:
 ], ids=["import", "report-and-charts", "review-log", "command-line-parser"])
 def test_importing_and_reading_load_no_network(code):
     loaded = _loaded_after(code)
-    assert not loaded & {"tensorflow", "keras", "tf_keras_vis", "pydicom", "streamlit", "ray", "pyarrow"}
+    assert not loaded & {"tensorflow", "keras", "tf_keras_vis", "pydicom", "streamlit", "ray"}

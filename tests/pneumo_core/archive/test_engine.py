@@ -81,6 +81,17 @@ def test_results_of_another_model_are_never_mixed_in(archive, tmp_path, tiny_mod
         engine.score_archive(archive, out, model=tiny_model_path, progress=False)
 
 
+def test_results_at_another_operating_point_are_never_mixed_in(archive, tmp_path, predictor):
+    out = tmp_path / "results.parquet"
+    row = {**dict.fromkeys(results.COLUMNS), "file": "x.png", "bytes": 1, "status": "ok", "preset": "screening",
+           "threshold": predictor.meta.presets["screening"], "model_sha256": predictor.meta.weights_sha256}
+    results.write_part(out, [row])
+    with pytest.raises(ResultsFolderError, match="another operating point \\(screening"):
+        engine.score_archive(archive, out, progress=False)  # the model's default preset: balanced
+    with pytest.raises(ResultsFolderError, match="another operating point"):
+        engine.score_archive(archive, out, threshold=0.5, progress=False)
+
+
 def test_the_command_line(archive, tmp_path):
     out = tmp_path / "results.parquet"
     run = subprocess.run([sys.executable, "-m", "pneumo_core", "score-archive", str(archive / "normal"), "--out",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pneumo_core.archive.engine import list_files
+from pneumo_core.archive.names import display_name, path_of
 from pneumo_core.archive.results import COLUMNS, read_done, read_results, write_part
 from pneumo_core.errors import ResultsFolderError
 
@@ -28,10 +29,12 @@ def test_parts_add_up_and_leftovers_of_a_stopped_run_are_removed(tmp_path):
     out = tmp_path / "results.parquet"
     write_part(out, [_row("b.png"), _row("a/c.dcm", status="unreadable")])
     write_part(out, [_row("a.jpeg")])
-    (out / "part-half-written.parquet.tmp").write_bytes(b"PAR1")
+    (out / ".part-half-written.parquet.tmp").write_bytes(b"PAR1")
+    (out / "someone-elses.tmp").write_bytes(b"not ours")
     done = read_done(out)
     assert done.files == {"a.jpeg", "b.png", "a/c.dcm"} and done.models == {"abc"}
-    assert not list(out.glob("*.tmp"))
+    assert done.points == {("balanced", 0.2)}
+    assert [p.name for p in out.glob("*.tmp")] == ["someone-elses.tmp"], "only our own leftovers are removed"
     table = read_results(out)
     assert table.column("file").to_pylist() == ["a.jpeg", "a/c.dcm", "b.png"]
     assert table.column("probability_pneumonia").to_pylist() == [0.5, None, 0.5]
@@ -57,3 +60,31 @@ def test_listing_an_archive(tmp_path):
     assert list_files(tmp_path / "b.png") == ["b.png"]
     with pytest.raises(ResultsFolderError, match="expected a folder of images"):
         list_files(tmp_path / "nothing-here")
+
+
+def test_a_name_that_is_not_utf8_is_stored_and_found_again(tmp_path):
+    import os
+
+    raw = os.path.join(os.fsencode(tmp_path), b"M\xdcLLER \xe9t\xe9.dcm")  # Latin-1, as old archives hold
+    with open(raw, "wb") as f:
+        f.write(b"x")
+    (tmp_path / "müller-utf8.png").write_bytes(b"y")
+    names = list_files(tmp_path)
+    assert sorted(names) == ["M\\xdcLLER \\xe9t\\xe9.dcm", "müller-utf8.png"]
+    assert [path_of(tmp_path, n).read_bytes() for n in sorted(names)] == [b"x", b"y"]
+    write_part(tmp_path / "out", [_row(n) for n in names])  # Parquet takes them
+    assert read_done(tmp_path / "out").files == set(names)
+    assert display_name("plain/name.png") == "plain/name.png"
+    assert path_of(tmp_path, "a\\name") == tmp_path / "a\\name", "a real backslash is left alone"
+
+
+def test_a_folder_that_cannot_be_listed_stops_the_listing(tmp_path, monkeypatch):
+    import os
+
+    def walk(top, onerror=None, **kwargs):
+        onerror(PermissionError(13, "Permission denied", str(tmp_path / "locked")))
+        yield from ()
+
+    monkeypatch.setattr(os, "walk", walk)
+    with pytest.raises(ResultsFolderError, match="locked could not be listed \\(Permission denied\\)"):
+        list_files(tmp_path)
