@@ -294,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
                  stack.https_port, len(stack.replicas), ports, folder)
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
-            while all(p.poll() is None for p in [stack.nginx]):
+            while stack.nginx.poll() is None:
                 time.sleep(1)
         except KeyboardInterrupt:
             pass

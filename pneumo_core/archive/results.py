@@ -51,8 +51,9 @@ class Done:
 
 
 def read_done(out: Path) -> Done:
-    """The files already scored in ``out`` (nothing when it does not exist yet); leftovers of a run
-    stopped while writing (``*.tmp``) are removed."""
+    """The files already scored in ``out`` (nothing when it does not exist yet), with the models and
+    operating points that scored them; our own leftovers of a run stopped while writing
+    (``.part-*.parquet.tmp``) are removed, nothing else."""
     import pyarrow.parquet as pq
 
     if not out.exists():
