@@ -6,21 +6,21 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pneumo_core import CUSTOM, PUBLISHED, charts, texts
+from pneumo_core import CUSTOM, PUBLISHED, charts, summary, texts
 from ui import state
 from ui.guard import guarded
 from ui.resources import get_bundle, get_gate_report, get_report
-from ui.widgets import PROBABILITY_TITLE
 
-
-def _pct(value) -> str:
-    return "—" if value is None else f"{value:.1%}"
+_pct = texts.pct
 
 
 def comparison_table(report, default: dict) -> pd.DataFrame:
+    ci = default["interval_95"]
     rows = [{"Model": f"pneumo {report.model_version} (this app), {texts.preset_title(report.default_preset)} preset",
-             "Accuracy": _pct(default["accuracy"]), "Sensitivity": _pct(default["sensitivity"]),
-             "Specificity": _pct(default["specificity"]), "ROC AUC": f"{report.ranking['roc_auc']:.3f}",
+             "Accuracy": summary.with_interval(default["accuracy"], ci["accuracy"]),
+             "Sensitivity": summary.with_interval(default["sensitivity"], ci["sensitivity"]),
+             "Specificity": summary.with_interval(default["specificity"], ci["specificity"]),
+             "ROC AUC": f"{report.ranking['roc_auc']:.3f}",
              "How it was measured": "Official 624-image test split, evaluated once; trained from scratch; threshold "
                                     "and calibration fixed on a validation split carved from train by patient. "
                                     "`python -m pneumo_core evaluate --split test`."}]
@@ -29,11 +29,6 @@ def comparison_table(report, default: dict) -> pd.DataFrame:
                      "Specificity": _pct(p.specificity), "ROC AUC": "—" if p.roc_auc is None else f"{p.roc_auc:.3f}",
                      "How it was measured": p.how_measured})
     return pd.DataFrame(rows)
-
-
-def _rows_height(n: int) -> int:
-    """A table's height in pixels showing all of its ``n`` rows and the header (no inner scrolling)."""
-    return 35 * (n + 1) + 3
 
 
 def gate_section() -> None:
@@ -46,7 +41,7 @@ def gate_section() -> None:
         return
     rows = [{"Images": name, "Number": r["images"], "Refused": _pct(r["refused or unreadable"]),
              "Read with a caution": _pct(r["caution"]), "Read": _pct(r["ok"])} for name, r in report["rows"].items()]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=_rows_height(len(rows)))
+    st.table(pd.DataFrame(rows).set_index("Images"))
     st.caption(f"Measured by `{report.get('command', 'benchmarks/gate_out_of_scope.py')}`; the gate's thresholds were "
                "fixed on the validation split. Out-of-scope images come from scikit-image, pydicom's test files, "
                "rendered documents, screenshots of this app, noise, and test films turned, flipped or inverted.")
@@ -60,9 +55,22 @@ def stress_section(stress: dict) -> None:
         return
     st.markdown(texts.STRESS_INTRO.format(limit=f"{100 * stress['max_drop']:g}"))
     st.markdown(f"**{texts.stress_takeaway(stress)}**")
-    st.dataframe(pd.DataFrame(texts.stress_rows(stress)), hide_index=True, width="stretch")
+    st.table(pd.DataFrame(texts.stress_rows(stress)).set_index("Validation films"))
     st.caption(f"{stress['images']:,} validation films (from the training split, never the test split), at the default "
                f"threshold {stress['threshold']:.3f}. Measured by `{stress.get('command', 'python -m pneumo_core stress')}`.")
+
+
+def headline_metrics(report, threshold: float) -> None:
+    """Accuracy, sensitivity and specificity with their 95 % intervals, then precision and ROC AUC:
+    three to a row, so the numbers never truncate on a laptop or at a high browser zoom."""
+    at = report.at(threshold)
+    ci = at["interval_95"]
+    for col, name in zip(st.columns(3), ("accuracy", "sensitivity", "specificity")):
+        col.metric(name.capitalize(), _pct(at[name]), help=texts.METRIC_HELP[name])
+        col.caption(summary.interval_text(ci[name]))
+    left, middle, _ = st.columns(3)
+    left.metric("Precision", _pct(at["precision"]), help=texts.METRIC_HELP["precision"])
+    middle.metric("ROC AUC", f"{report.ranking['roc_auc']:.3f}", help=texts.METRIC_HELP["roc_auc"])
 
 
 @guarded
@@ -71,53 +79,52 @@ def page() -> None:
     report = get_report()
     st.title("Model performance")
     counts = report.counts
-    st.caption(f"Model {report.model_version} on the official Kermany et al. test split "
-               f"({counts.get('NORMAL', '?')} NORMAL, {counts.get('PNEUMONIA', '?')} PNEUMONIA images), evaluated once. "
-               "Thresholds were fixed on validation data from the training split, never on these images.")
+    with st.container(border=True):
+        st.markdown("**In short.** " + " ".join(summary.plain_summary(
+            report, meta.presets[meta.default_preset], texts.preset_title(meta.default_preset).lower())))
+    st.caption(f"Model {report.model_version} on the official Kermany et al. test films "
+               f"({counts.get('NORMAL', '?')} without pneumonia, {counts.get('PNEUMONIA', '?')} with), evaluated once. "
+               "Thresholds were fixed on films set aside from the training data, never on these. The 95% confidence "
+               "intervals (Wilson) say how far the true rate could lie from what these few hundred films show.")
 
     names = list(meta.presets)
     choice = st.radio("Operating point", names + [CUSTOM], horizontal=True, format_func=texts.preset_title,
                       index=names.index(meta.default_preset), key=state.PERF_PRESET)
     if choice == CUSTOM:
-        threshold = st.slider(f"Threshold on {PROBABILITY_TITLE}", 0.01, 0.99, float(round(meta.default_threshold, 2)),
-                              0.01, key=state.PERF_THRESHOLD)
+        threshold = st.slider("PNEUMONIA from this probability", 0.01, 0.99, float(round(meta.default_threshold, 2)),
+                              0.01, key=state.PERF_THRESHOLD, format="percent")
     else:
         threshold = meta.presets[choice]
-    at = report.at(threshold)
-    cols = st.columns(5)
-    for col, (name, value) in zip(cols, [("Accuracy", at["accuracy"]), ("Sensitivity", at["sensitivity"]),
-                                         ("Specificity", at["specificity"]), ("Precision", at["precision"])]):
-        col.metric(name, _pct(value))
-    cols[4].metric("ROC AUC", f"{report.ranking['roc_auc']:.3f}")
-    st.caption(f"At threshold {threshold:.3f}: PNEUMONIA when the calibrated probability is at or above it.")
+    st.caption(texts.preset_line(choice, meta.presets))
+    headline_metrics(report, threshold)
+    st.caption(f"At threshold {texts.pct(threshold)}: PNEUMONIA when the calibrated probability is at or above it.")
 
     left, right = st.columns(2)
     left.plotly_chart(charts.threshold_tradeoff(report, threshold), width="stretch")
     right.plotly_chart(charts.confusion(report, threshold), width="stretch")
     left, right = st.columns(2)
-    left.plotly_chart(charts.roc(report), width="stretch")
-    right.plotly_chart(charts.precision_recall(report), width="stretch")
-    left, right = st.columns(2)
     left.plotly_chart(charts.reliability(report), width="stretch")
     right.plotly_chart(charts.subtype_sensitivity(report, threshold), width="stretch")
+    left, right = st.columns(2)
+    left.plotly_chart(charts.roc(report), width="stretch")
+    right.plotly_chart(charts.precision_recall(report), width="stretch")
 
     band = report.band_summary
     if band:
         held = "" if band.errors_in_band is None else f" and {_pct(band.errors_in_band)} of the default threshold's mistakes"
         on_validation = meta.validation.get("band")
-        fixed = ("" if not on_validation else f" On the validation films it was fixed on, it flagged "
+        fixed = ("" if not on_validation else f" On the set-aside films it was fixed on, it flagged "
                  f"{_pct(on_validation['fraction_of_images'])} of films and held {_pct(on_validation['errors_in_band'])} "
                  "of the mistakes.")
-        st.markdown(f"**Second-opinion band** ({meta.band[0]:.3f}–{meta.band[1]:.3f}): "
-                    f"{band.fraction_of_images:.1%} of test images fall in it{held}; outside it the label at the default "
-                    f"threshold is right {_pct(band.accuracy_outside_band)} of the time.{fixed}")
+        st.markdown(f"**Where the model is unsure** ({_pct(meta.band[0])} to {_pct(meta.band[1])}, where it asks for a "
+                    f"second opinion): {_pct(band.fraction_of_images)} of test films fall in it{held}; outside it the "
+                    f"label at the default threshold is right {_pct(band.accuracy_outside_band)} of the time.{fixed}")
 
     gate_section()
     stress_section(meta.stress)
 
     st.subheader("Against published results")
-    st.dataframe(comparison_table(report, report.at(meta.default_threshold)), hide_index=True, width="stretch",
-                 column_config={"How it was measured": st.column_config.TextColumn(width="large")})
+    st.table(comparison_table(report, report.at(meta.default_threshold)).set_index("Model"))
     st.caption("Published figures are quoted as their authors report them; only the first row was measured here. "
                "The published models start from ImageNet weights; this one is trained from scratch because no "
                "pretrained weights can be downloaded where it is built.")

@@ -31,10 +31,13 @@ from ui import batch, state
 from ui.auth import identity_ui
 from ui.guard import guarded
 from ui.resources import get_bundle, get_predictor, get_review_log
+from ui.viewer import viewer_ui
 from ui.widgets import (
     PROBABILITY_COLUMN,
     PROBABILITY_TITLE,
+    as_percent,
     heatmap_controls_ui,
+    heatmap_seconds,
     operating_point_ui,
     prediction_ui,
     selectable_table,
@@ -71,8 +74,8 @@ def batch_controls(results: list[ReadImage]) -> None:
     waiting = batch.unsaved()
     left.caption(f"This batch: {len(results)} image{'s' * (len(results) != 1)}"
                  + (f", {len(waiting)} without a saved reading" if waiting else "")
-                 + ". It stays while you visit other pages; reloading the page or closing the tab clears it "
-                   "(saved readings are in the review log).")
+                 + ". It stays while you visit other pages; reloading or closing the tab clears it.",
+                 help="Saved readings are in the review log and stay there.")
     if right.button("Clear the batch", icon=":material/delete_sweep:", key="clear-batch"):
         if waiting:
             st.session_state[state.CLEAR_ASKED] = True
@@ -102,7 +105,7 @@ def summary_table(results: list[ReadImage], preds: dict) -> int | None:
         rows.append({
             "File": r.name,
             "Status": texts.GATE_TITLES[p.status if p else "unreadable"],
-            PROBABILITY_TITLE: p.probability if shown else None,
+            PROBABILITY_TITLE: as_percent(p.probability) if shown else None,
             "Model": p.label if shown else "—",
             "Flag": (texts.SECOND_OPINION_FLAG if shown and p.needs_second_opinion else ""),
             "Your reading": texts.DOCTOR_LABEL_TITLES[saved[r.digest].doctor_label] if r.digest in saved else "",
@@ -122,8 +125,9 @@ def reading_form(r: ReadImage, pred, reader: Identity | None, weights_sha256: st
         if case.agreement == "agree":
             st.success(f"**You and the model agree: {case.model_label}.** {where}", icon=":material/check_circle:")
         elif case.agreement == "disagree":
-            st.warning(f"**You read {title}; the model said {case.model_label}** (at its {case.threshold:.3f} "
-                       f"threshold). {where} The case is on the review worklist.", icon=":material/compare_arrows:")
+            st.warning(f"**You read {title}; the model said {case.model_label}** (PNEUMONIA from "
+                       f"{texts.pct(case.threshold)}). {where} The case is on the review worklist.",
+                       icon=":material/compare_arrows:")
         else:
             st.info(f"**You were unsure; the model said {case.model_label}.** {where} "
                     "The case is on the review worklist.", icon=":material/help:")
@@ -138,25 +142,33 @@ def reading_form(r: ReadImage, pred, reader: Identity | None, weights_sha256: st
         keep = st.checkbox("Keep a de-identified copy of the image for reviewers (≤ 512 px, no file name or tags, "
                            "burned-in text blacked out)", disabled=burned_in,
                            help=texts.BURNED_IN_NO_COPY if burned_in else None)
+        feedback = st.container()  # what went wrong shows here, just above the button that was pressed
         submitted = st.form_submit_button("Save reading", type="primary")
     if not submitted:
         return
     if label is None:
-        st.error("Choose Normal, Pneumonia or Unsure before saving.")
+        feedback.error("Choose Normal, Pneumonia or Unsure before saving.")
     elif reader is None:
-        st.error("Enter your name or initials in the sidebar before saving: every reading records who made it.")
+        feedback.error("Enter your name or initials at the top of the sidebar before saving: every reading records "
+                       "who made it.")
     else:
         try:
             saved[r.digest] = get_review_log().record_reading(r.display, pred, weights_sha256, label, reader,
                                                               note, keep and not burned_in,
                                                               burned_in_annotation=burned_in)
         except (ValueError, ReviewLogError, AccessDenied) as exc:  # typed text the log refuses, or a read-only log: say what
-            st.error(f"The reading was not saved: {exc}. What you entered is still in the form.")
+            feedback.error(f"The reading was not saved: {exc}. What you entered is still in the form.")
         except Exception as exc:  # noqa: BLE001 -- the form keeps what was typed
-            st.error(f"The reading could not be saved ({type(exc).__name__}). What you entered is still in the "
-                     "form; try again in a moment. If it keeps failing, the review-log database is unavailable.")
+            feedback.error(f"The reading could not be saved ({type(exc).__name__}). What you entered is still in the "
+                           "form; try again in a moment. If it keeps failing, the review-log database is unavailable.")
         else:
             st.rerun()
+
+
+def _film_caption(r: ReadImage) -> str:
+    info = r.info
+    kind = texts.modality_title(info.modality)
+    return f"{r.name} · {info.format}, {info.width}×{info.height}" + (f", {kind}" if kind else "")
 
 
 def full_view(predictor, r: ReadImage, pred, method, opacity, colormap, reader) -> None:
@@ -165,51 +177,54 @@ def full_view(predictor, r: ReadImage, pred, method, opacity, colormap, reader) 
         st.error(f"**{r.name}** could not be read: {r.error}")
         return
     refused = not pred.assessment.labelled
-    columns = st.columns([2, 3.6] if refused else [2, 2, 1.6], gap="medium")
-    left, right, middle = columns[0], columns[-1], columns[1]
-    left.image(r.display, clamp=True, width="stretch",
-               caption=f"{r.name} · {r.info.format}, {r.info.width}×{r.info.height}"
-                       + (f", {r.info.modality}" if r.info.modality else ""))
+    left, right = st.columns([3, 2], gap="medium")
     if refused:  # no probability, label, heatmap, reading form or PDF
+        with left:
+            viewer_ui(r.digest, r.display, None, "", opacity, colormap, _film_caption(r))
         right.error(f"**{texts.REFUSED_HEADLINE}.** {pred.assessment.reason} {texts.REFUSED_ADVICE}",
                     icon=":material/block:")
         return
     with right:
         if pred.assessment.reasons:
             st.warning(f"**{texts.CAUTION_HEADLINE}:** {pred.assessment.reason}", icon=":material/warning:")
-        prediction_ui(pred)
+        prediction_ui(pred, meta.band)
         reading_form(r, pred, reader, meta.weights_sha256)  # before the slow heatmap: typing can start at once
         report_slot = st.container()
-    rgb, caption = None, ""
-    with middle:
+    heat, caption = None, ""
+    with left:
+        key = (r.digest, pred.label, method)
         try:
-            heat = session_heatmap((r.digest, pred.label, method), method,
-                                   lambda: predictor.explain(r.prepared, pred.label, method, out_size=r.display.shape))
-            rgb = overlay(r.display, heat, opacity, colormap)
-            caption = f"{method}: regions that raised the score for {pred.label}"
-            st.image(rgb, width="stretch", caption=caption)
+            heat = session_heatmap(key, method, lambda: predictor.explain(r.prepared, pred.label, method,
+                                                                          out_size=r.display.shape))
+            caption = f"{texts.heatmap_caption(method, pred.label)} (computed in {heatmap_seconds(key):.1f} s)"
         except ExplanationError as exc:
             st.warning(str(exc))
+        viewer_ui(r.digest, r.display, heat, pred.label, opacity, colormap,
+                  _film_caption(r) + (f" · {caption}" if caption else ""))
     _, saved = _state()
     reference = report_slot.text_input(
         "Reference on the PDF (optional)", key=f"pdf-ref-{r.digest}", max_chars=MAX_NAME,
         placeholder="e.g. accession number", help="Printed on the PDF only; never saved in the review log.")
+    pdf_caption = texts.heatmap_caption(method, pred.label)
     report_slot.download_button(
         "Download case report (PDF)", type="secondary", icon=":material/picture_as_pdf:", key=f"pdf-{r.digest}",
-        data=lambda: case_report_pdf(r.display, rgb, pred, caption, saved.get(r.digest), reference=reference),
+        data=lambda: case_report_pdf(r.display, None if heat is None else overlay(r.display, heat, opacity, colormap),
+                                     pred, pdf_caption, saved.get(r.digest), reference=reference,
+                                     band=meta.band),
         file_name=f"pneumo-case-{dt.datetime.now(dt.UTC):%Y%m%d-%H%M}.pdf", mime="application/pdf")
 
 
 @guarded
 def page() -> None:
     meta = get_bundle().meta  # the network is loaded only once there is something to read
+    reader = identity_ui()  # first in the sidebar: in view on a laptop screen
     preset, threshold = operating_point_ui(meta)
     method, opacity, colormap = heatmap_controls_ui()
-    reader = identity_ui()
     st.title("Read chest X-rays")
     st.caption(texts.INTENDED_USE)
-    uploads = st.file_uploader("Upload chest X-rays: JPEG, PNG or DICOM (a DICOM file may have no extension)",
-                               type=None, accept_multiple_files=True, key=batch.uploader_key())
+    holder = st.expander("Upload more X-rays", icon=":material/upload:") if batch.images() else st.container()
+    uploads = holder.file_uploader("Upload chest X-rays: JPEG, PNG or DICOM (a DICOM file may have no extension)",
+                                   type=None, accept_multiple_files=True, key=batch.uploader_key())
     if uploads:
         read_new(get_predictor(), uploads)  # reruns
     notice = st.session_state.pop(state.READ_NOTICE, None)
@@ -217,8 +232,8 @@ def page() -> None:
         st.warning(notice, icon=":material/warning:")
     results = list(batch.images().values())
     if not results:
-        st.info("Upload one or more images to see the model's reading and where it looked. "
-                "Nothing you upload is stored unless you save a reading and ask to keep a copy.")
+        st.info("Upload one or more images to see the model's reading and where it looked.", icon=":material/upload:")
+        st.caption(texts.PRIVACY_UPLOAD)
         return
     predictor = get_predictor()
     batch_controls(results)

@@ -19,16 +19,17 @@ from pneumo_core import (
     Settings,
     decide,
     load_image,
-    overlay,
     texts,
 )
 from ui import state
 from ui.auth import identity_ui, viewer
 from ui.guard import guarded
 from ui.resources import get_bundle, get_predictor, get_report, get_review_log
+from ui.viewer import viewer_ui
 from ui.widgets import (
     PROBABILITY_COLUMN,
     PROBABILITY_TITLE,
+    as_percent,
     heatmap_controls_ui,
     label_ui,
     operating_point_ui,
@@ -61,7 +62,8 @@ def worklist_filters(meta) -> dict:
 def case_table(cases) -> int | None:
     rows = [{"#": c.reading_id, "Saved (UTC)": c.created_at.strftime("%Y-%m-%d %H:%M"),
              "Reader": c.reader + ("" if c.reader_verified else f" ({texts.UNVERIFIED})"),
-             "Doctor": texts.DOCTOR_LABEL_TITLES[c.doctor_label], "Model": c.model_label, PROBABILITY_TITLE: c.probability,
+             "Doctor": texts.DOCTOR_LABEL_TITLES[c.doctor_label], "Model": c.model_label,
+             PROBABILITY_TITLE: as_percent(c.probability),
              "Agreement": texts.AGREEMENT_TITLES[c.agreement],
              "Latest re-read": (f"{texts.DOCTOR_LABEL_TITLES[c.latest.doctor_label]} ({c.latest.who}"
                                 f"{'' if c.latest.verified else ', ' + texts.UNVERIFIED})" if c.latest else ""),
@@ -72,21 +74,40 @@ def case_table(cases) -> int | None:
                             column_config={PROBABILITY_TITLE: PROBABILITY_COLUMN})
 
 
-def case_detail(case, who, me) -> None:
+def kept_copy_view(case, me, look) -> None:
+    """The copy kept with a reading in the viewer, with a heatmap recomputed from that copy."""
+    method, opacity, colormap = look
+    data = get_review_log().image(case.reading_id, me) if case.has_image else None
+    if not data:
+        st.info("No image copy was kept for this reading: the reader did not ask for one.", icon=":material/hide_image:")
+        return
+    try:
+        pixels = load_image(data).pixels
+    except PneumoError as exc:
+        st.warning(f"The copy kept with this reading could not be read: {exc}")
+        return
+    heat, caption = None, "De-identified copy kept at saving"
+    try:
+        heat = session_heatmap(("kept", case.reading_id, case.model_label, method), method,
+                               lambda: get_predictor().explain(pixels, case.model_label, method))
+        caption += (f" · {texts.heatmap_caption(method, case.model_label)}, recomputed from this copy (it may differ "
+                    "slightly from the one the reader saw on the full-size image)")
+    except ExplanationError as exc:
+        st.warning(str(exc))
+    viewer_ui(f"kept-{case.reading_id}", pixels, heat, case.model_label, opacity, colormap, caption)
+
+
+def case_detail(case, who, me, look) -> None:
     """One reading as saved, its re-reads and history; reviewers also get the actions form. ``who``
     records an action (None in demo mode until a name is typed); ``me`` is whose view this is."""
     log = get_review_log()
-    left, right = st.columns([1, 1.6], gap="medium")
+    left, right = st.columns([3, 2], gap="medium")
     with left:
-        image = log.image(case.reading_id, me) if case.has_image else None
-        if image:
-            st.image(image, caption="De-identified copy kept at saving", width="stretch")
-        else:
-            st.caption("No image copy was kept for this reading (the reader did not ask for one).")
+        kept_copy_view(case, me, look)
     with right:
         st.markdown(f"#### Reading #{case.reading_id} · {texts.STATUS_TITLES[case.status]}")
-        st.markdown(f"Model: **{case.model_label}** at {case.probability:.1%} "
-                    f"({texts.preset_title(case.preset)}, threshold {case.threshold:.3f})")
+        st.markdown(f"Model: **{case.model_label}** at {texts.pct(case.probability)} "
+                    f"({texts.preset_title(case.preset)}, PNEUMONIA from {texts.pct(case.threshold)})")
         reader = texts.who(case.reader, case.reader_verified)
         st.markdown(f"Reading saved by {reader}: **{texts.DOCTOR_LABEL_TITLES[case.doctor_label]}** · "
                     f"{texts.AGREEMENT_TITLES[case.agreement]}")
@@ -107,7 +128,8 @@ def case_detail(case, who, me) -> None:
         for e in case.history:
             label = f" → {texts.DOCTOR_LABEL_TITLES[e.doctor_label]}" if e.doctor_label else ""
             comment = f": {texts.plain(e.comment)}" if e.comment else ""
-            entries.append(f"- {e.created_at:%Y-%m-%d %H:%M} · {texts.who(e.who, e.who_verified)} · {e.kind}{label}{comment}")
+            entries.append(f"- {e.created_at:%Y-%m-%d %H:%M} · {texts.who(e.who, e.who_verified)} · "
+                           f"{texts.EVENT_TITLES.get(e.kind, e.kind)}{label}{comment}")
         st.markdown("\n".join(entries))
         if not me.is_reviewer:
             st.caption("Reviewers re-read, comment on and mark readings reviewed; what they add appears here.")
@@ -119,34 +141,38 @@ def case_detail(case, who, me) -> None:
             label = st.radio("New reading (for a re-read)", DOCTOR_LABELS, index=None, horizontal=True,
                              format_func=texts.DOCTOR_LABEL_TITLES.get)
             comment = st.text_area("Comment", max_chars=MAX_NOTE, height=70)
+            feedback = st.container()  # just above the button that was pressed
             submitted = st.form_submit_button("Add to the case", type="primary")
         if submitted:
             if who is None:
-                st.error("Enter your name or initials in the sidebar first: every review action records who made it.")
+                feedback.error("Enter your name or initials at the top of the sidebar first: every review action "
+                               "records who made it.")
             elif kind == "re-read" and label is None:
-                st.error("Choose the new reading (Normal, Pneumonia or Unsure) for a re-read.")
+                feedback.error("Choose the new reading (Normal, Pneumonia or Unsure) for a re-read.")
             elif kind != "re-read" and label is not None:
-                st.error(f"You chose a new reading, but the action is \"{ACTIONS[kind]}\": a reading is recorded only "
-                         f"with \"{ACTIONS['re-read']}\". Choose that action to record it, or reload the page to start "
-                         "again without it. Nothing was saved.")
+                feedback.error(f"You chose a new reading, but the action is \"{ACTIONS[kind]}\": a reading is recorded "
+                               f"only with \"{ACTIONS['re-read']}\". Choose that action to record it, or reload the page "
+                               "to start again without it. Nothing was saved.")
             elif kind == "comment" and not comment.strip():
-                st.error("Write the comment first.")
+                feedback.error("Write the comment first.")
             else:
                 try:
                     log.add_event(case.reading_id, who, kind, label if kind == "re-read" else None, comment.strip())
                 except (ValueError, ReviewLogError, AccessDenied) as exc:  # typed text the log refuses, or a read-only log
-                    st.error(f"The action was not saved: {exc}.")
+                    feedback.error(f"The action was not saved: {exc}.")
                 except Exception as exc:  # noqa: BLE001
-                    st.error(f"The action could not be saved ({type(exc).__name__}); nothing was changed. Try again.")
+                    feedback.error(f"The action could not be saved ({type(exc).__name__}); nothing was changed. "
+                                   "Try again.")
                 else:
                     # Shown by ``worklist`` after the rerun: a toast can be lost to st.rerun, and a case
                     # marked reviewed leaves an "Open" list together with its panel.
-                    st.session_state[state.WL_SAVED] = (case.reading_id, f"{ACTIONS[kind]} saved for reading #{case.reading_id}.")
+                    st.session_state[state.WL_SAVED] = (case.reading_id,
+                                                        texts.REVIEW_ACTION_DONE[kind].format(id=case.reading_id))
                     st.session_state[state.WL_FORMS][case.reading_id] = saved_here + 1
                     st.rerun()
 
 
-def worklist(meta, who, me) -> None:
+def worklist(meta, who, me, look) -> None:
     if me.is_reviewer:
         st.markdown("Readings where the doctor and the model disagreed, the doctor was unsure, or the model asked "
                     "for a second opinion. Open one to re-read it, comment, or mark it reviewed; nothing is overwritten.")
@@ -171,25 +197,30 @@ def worklist(meta, who, me) -> None:
                            file_name="pneumo-review-log.csv", mime="text/csv", icon=":material/download:")
     if row is not None:
         st.divider()
-        case_detail(cases[row], who, me)
+        case_detail(cases[row], who, me, look)
 
 
 def mistakes(meta, preset, threshold, look) -> None:
     report = get_report()
     t = threshold if threshold is not None else meta.presets[preset]
     found = report.mistakes(t)
-    fns = sum(m.kind == "false negative" for m in found)
-    st.markdown(f"At the {texts.preset_title(preset or CUSTOM)} threshold ({t:.3f}) the model gets **{len(found)}** of the "
-                f"{len(report.probabilities)} test images wrong: **{fns}** missed pneumonias (false negatives) and "
-                f"**{len(found) - fns}** false alarms (false positives). Most confident mistakes first.")
+    counts = {k: sum(m.kind == k for m in found) for k in texts.MISTAKE_KINDS}
+    named = {k: texts.count(n, *texts.MISTAKE_TITLES[k]) for k, n in counts.items()}
+    st.markdown(f"With {texts.preset_title(preset or CUSTOM)} (PNEUMONIA from {texts.pct(t)}) the model gets "
+                f"**{len(found)}** of the {len(report.probabilities)} test films wrong: "
+                f"**{named['false negative']}** and **{named['false positive']}**. Most confident mistakes first.")
+    # the options' wording never changes, so the choice survives a change of preset
+    if st.session_state.get(state.MISTAKE_KIND) not in texts.MISTAKE_KINDS:
+        st.session_state[state.MISTAKE_KIND] = texts.MISTAKE_KINDS[0]
     kind = st.radio("Show", list(texts.MISTAKE_KINDS), horizontal=True, key=state.MISTAKE_KIND,
-                    format_func=lambda k: f"{k.capitalize()}s ({sum(m.kind == k for m in found)})")
+                    format_func=lambda k: texts.MISTAKE_TITLES[k][1].capitalize())
     chosen = [m for m in found if m.kind == kind]
     if not chosen:
-        st.success(f"No {kind}s at this threshold.")
+        st.success(f"No {texts.MISTAKE_TITLES[kind][1]} at this threshold.")
         return
-    event = st.dataframe(pd.DataFrame([{"File": m.file, "Truth": m.truth, "Type": m.subtype,
-                                        PROBABILITY_TITLE: m.probability} for m in chosen]),
+    event = st.dataframe(pd.DataFrame([{"File": m.file, "Truth": m.truth.capitalize(),
+                                        "Kind": texts.SUBTYPE_TITLES.get(m.subtype, m.subtype) or "—",
+                                        PROBABILITY_TITLE: as_percent(m.probability)} for m in chosen]),
                          hide_index=True, on_select="rerun", selection_mode="single-row",
                          key=f"{state.MISTAKE_TABLE}-{kind}", height=260 if len(chosen) > 6 else "auto",
                          column_config={PROBABILITY_TITLE: PROBABILITY_COLUMN})
@@ -213,34 +244,36 @@ def show_mistake(m, test_dir, pred, look) -> None:
     except PneumoError as exc:
         st.warning(f"{m.file} could not be read from the data folder: {exc}")
         return
-    left, middle, right = st.columns([2, 2, 1.4], gap="medium")
-    left.image(pixels, clamp=True, width="stretch", caption=f"{m.file} · truth {m.truth} ({m.subtype})")
+    left, right = st.columns([3, 2], gap="medium")
+    kind = texts.SUBTYPE_TITLES.get(m.subtype, m.subtype)
+    truth = f"{m.truth}" + (f" ({kind})" if kind else "")
     with right:
         label_ui(pred.label, "<small>the model's label</small>")
-        st.metric("Probability of pneumonia", f"{m.probability:.1%}")
-        st.markdown(f"Truth: **{m.truth}**" + (f" ({m.subtype})" if m.subtype != "none" else ""))
-    try:
-        with middle:
+        st.markdown(f"**{texts.PROBABILITY_TITLE}: {texts.pct(m.probability)}**")
+        st.markdown(f"Truth: **{truth}**")
+    heat, caption = None, f"{m.file} · truth {truth}"
+    with left:
+        try:
             heat = session_heatmap(("mistake", m.file, pred.label, method), method,
                                    lambda: get_predictor().explain(pixels, pred.label, method))
-        middle.image(overlay(pixels, heat, opacity, colormap), width="stretch",
-                     caption=f"{method}: regions that raised the score for {pred.label}")
-    except ExplanationError as exc:
-        middle.warning(str(exc))
+            caption += f" · {texts.heatmap_caption(method, pred.label)}"
+        except ExplanationError as exc:
+            st.warning(str(exc))
+        viewer_ui(f"mistake-{m.file}", pixels, heat, pred.label, opacity, colormap, caption)
 
 
 @guarded
 def page() -> None:
     meta = get_bundle().meta
+    who = identity_ui()
     preset, threshold = operating_point_ui(meta)
     look = heatmap_controls_ui()
-    who = identity_ui()
     me = viewer(who)
     st.title("Review")
     work, errors = st.tabs(["Worklist from the review log" if me.is_reviewer else "My readings",
                             "Model mistakes on the test split"])
     with work:
-        worklist(meta, who, me)
+        worklist(meta, who, me, look)
     with errors:
         mistakes(meta, preset, threshold, look)
 

@@ -64,7 +64,7 @@ def _session(browser, url: str, user: User, film: Path) -> tuple[float, float]:
         page.keyboard.press("Enter")
         _idle(page)  # the name is in the session before the upload starts another run
         start = _upload(page, user, film)
-        expect(page.get_by_text("Probability of pneumonia (calibrated)")).to_be_visible(timeout=TIMEOUT_MS)
+        expect(page.get_by_text("Pneumonia probability:")).to_be_visible(timeout=TIMEOUT_MS)
         labelled = time.perf_counter()
         _idle(page)
         form = page.get_by_test_id("stForm")

@@ -5,14 +5,14 @@ loaded on first use (PEP 562), so ``import pneumo_core`` is quick and loads no T
 network is loaded when a ``Predictor`` is made. Where each name lives:
 
 - ``imaging``: ``load_image``, ``LoadedImage``, ``ImageInfo``, ``sniff_format``, ``downscale``,
-  ``overlay``, ``COLORMAPS``, ``digest_of``;
+  ``overlay``, ``COLORMAPS``, ``digest_of``, ``apply_window``, ``window_presets``;
 - ``decision``: ``Prediction``, ``decide``, ``label_at``, ``CLASSES``, ``CONFIDENT``, ``SECOND_OPINION``;
 - ``model``: ``ModelBundle``, ``ModelMetadata``, ``Predictor``, ``PreparedImage``, ``Heatmap``,
   ``METHODS``, ``HEATMAP_METHODS``;
 - ``evaluation``: ``EvaluationReport``, ``Mistake``, ``PUBLISHED``, ``Published``;
 - ``access``: ``Identity``, ``AccessPolicy``;
 - ``review``: ``ReviewLog``, ``Case``, ``Event``, ``DOCTOR_LABELS``, ``EVENT_KINDS``;
-- ``presentation``: ``texts``, ``charts``, ``case_report_pdf``;
+- ``presentation``: ``texts``, ``charts``, ``summary``, ``case_report_pdf``, ``viewer_figure``, ``VIEWER_CONFIG``;
 - ``uploads``: ``read_uploads``, ``ReadImage``; ``config``: ``Settings``; ``errors``: the exceptions.
 """
 
@@ -40,6 +40,9 @@ _LAZY: dict[str, tuple[str, str | None]] = {  # name -> (module, attribute; None
     **{n: ("imaging.preprocess", n) for n in ("DISPLAY_MAX_SIDE", "downscale")},
     **{n: ("imaging.overlay", n) for n in ("COLORMAPS", "overlay")},
     "digest_of": ("imaging.deidentify", "digest_of"),
+    **{n: ("imaging.window", n) for n in ("apply_window", "window_presets")},
+    "viewer_figure": ("presentation.viewer", "viewer_figure"),
+    "VIEWER_CONFIG": ("presentation.viewer", "CONFIG"),
     "ModelBundle": ("model.bundle", "ModelBundle"),
     "ModelMetadata": ("model.metadata", "ModelMetadata"),
     **{n: ("model.predictor", n) for n in ("Predictor", "PreparedImage")},
@@ -53,6 +56,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {  # name -> (module, attribute; None
     **{n: ("review.text", n) for n in ("MAX_NAME", "MAX_NOTE")},
     "texts": ("presentation.texts", None),
     "charts": ("presentation.charts", None),
+    "summary": ("presentation.summary", None),
     "case_report_pdf": ("presentation.case_pdf", "case_report_pdf"),
     **{n: ("uploads", n) for n in ("ReadImage", "read_uploads")},
 }

@@ -19,7 +19,7 @@ def main(upload: str, prefix: str, url: str = "http://localhost:8501") -> None:
             page.goto(url)
             page.wait_for_selector("text=Read chest X-rays", timeout=120_000)
             page.set_input_files("input[type=file]", upload)
-            page.wait_for_selector("text=Probability of pneumonia", timeout=120_000)
+            page.wait_for_selector("text=Pneumonia probability:", timeout=120_000)
             page.wait_for_selector("text=regions that raised the score", timeout=120_000)
             page.wait_for_timeout(1500)
             page.screenshot(path=f"{prefix}-{name}.png", full_page=True)

@@ -71,4 +71,4 @@ def viewer(who: Identity | None) -> Identity:
 def demo_banner() -> None:
     """Said on every page while sign-in is not configured."""
     if not sign_in_configured():
-        st.warning(texts.DEMO_BANNER, icon=":material/science:")
+        st.warning(f"{texts.DEMO_BANNER} {texts.DEMO_BANNER_HELP}", icon=":material/science:")

@@ -8,6 +8,7 @@ import logging
 import streamlit as st
 
 from pneumo_core import AccessDenied, ModelFileError, ReviewLogError
+from ui import style
 from ui.auth import demo_banner
 
 log = logging.getLogger("pneumo.app")
@@ -19,6 +20,7 @@ def guarded(page):
     @functools.wraps(page)
     def run():
         try:
+            style.apply()
             demo_banner()
             page()
         except AccessDenied as exc:

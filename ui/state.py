@@ -9,7 +9,10 @@ HEATMAP_OPACITY = "heatmap_opacity"
 HEATMAP_COLORMAP = "heatmap_colormap"
 READER = "reader_name"
 
-HEATMAPS = "heatmap_cache"  # (key tuple) -> map, at most widgets.MAX_HEATMAPS
+HEATMAP_ADVANCED = "heatmap_advanced"  # the slow methods offered too
+HEATMAPS = "heatmap_cache"  # (key tuple) -> (map, seconds it took), at most widgets.MAX_HEATMAPS
+WINDOW = "window"  # + "-" + a film's key + "-preset" / "-range": its brightness and contrast
+VIEWER = "viewer"  # + "-" + a film's key: its figure (the zoom is kept per film)
 
 # Read X-rays
 UPLOADS = "read_uploads"  # the file uploader (its key: this + "-" + the generation)

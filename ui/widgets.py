@@ -4,6 +4,8 @@ heatmap cache. Each returns plain values; wording comes from ``pneumo_core.texts
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from pneumo_core import COLORMAPS, CUSTOM, HEATMAP_METHODS, METHODS, Prediction, texts
@@ -12,9 +14,16 @@ from . import state
 
 DEFAULT_OPACITY = 0.45
 MAX_HEATMAPS = 24  # heatmaps kept per session (oldest dropped first)
-PROBABILITY_TITLE = "P(pneumonia)"
-PROBABILITY_COLUMN = st.column_config.ProgressColumn(PROBABILITY_TITLE, min_value=0.0, max_value=1.0,
-                                                     format="percent")
+PROBABILITY_TITLE = texts.PROBABILITY_TITLE
+# Tables get probabilities in percent (0-100) so they round as every other screen does ("19.6%").
+PROBABILITY_COLUMN = st.column_config.ProgressColumn(PROBABILITY_TITLE, min_value=0.0, max_value=100.0,
+                                                     format="%.1f%%")
+FAST_METHODS = [m for m in METHODS if HEATMAP_METHODS[m].per_member]  # offered without "Advanced"
+
+
+def as_percent(probability: float | None) -> float | None:
+    """A probability as a ``PROBABILITY_COLUMN`` cell."""
+    return None if probability is None else 100 * probability
 
 
 def persist(key: str, default):
@@ -34,22 +43,29 @@ def operating_point_ui(meta) -> tuple[str | None, float | None]:
     names = list(meta.presets) + [CUSTOM]
     key, copy = persist(state.PRESET, meta.default_preset)
     choice = st.sidebar.radio("Preset", names, key=key, on_change=copy, format_func=texts.preset_title,
-                              help="Screening misses the fewest pneumonias; high specificity raises the fewest "
-                                   "false alarms. Thresholds were fixed on a validation split, never on the test split.")
+                              help=texts.PRESETS_CHOSEN)
+    st.sidebar.caption(texts.preset_line(choice, meta.presets))
     if choice != CUSTOM:
-        st.sidebar.caption(f"Threshold {meta.presets[choice]:.3f} on the probability of pneumonia.")
         return choice, None
     key, copy = persist(state.THRESHOLD, float(round(meta.default_threshold, 2)))
-    threshold = st.sidebar.slider(f"Threshold on {PROBABILITY_TITLE}", 0.01, 0.99, key=key, on_change=copy,
-                                  step=0.01)
+    threshold = st.sidebar.slider("PNEUMONIA from this probability", 0.01, 0.99, key=key, on_change=copy,
+                                  step=0.01, format="percent")
     return None, threshold
 
 
 def heatmap_controls_ui() -> tuple[str, float, str]:
+    """The sidebar's heatmap settings: what to show (the slow methods only under Advanced), how
+    strongly, in which colours."""
     st.sidebar.subheader("Heatmap")
+    key, copy = persist(state.HEATMAP_ADVANCED, False)
+    advanced = st.sidebar.toggle("Advanced: slow methods too", key=key, on_change=copy,
+                                 help=texts.ADVANCED_HELP)
+    offered = list(METHODS) if advanced else FAST_METHODS
     key, copy = persist(state.HEATMAP_METHOD, METHODS[0])
-    method = st.sidebar.selectbox("Method", METHODS, key=key, on_change=copy,
-                                  help=" ".join(f"{m.name}: {m.description}" for m in HEATMAP_METHODS.values()))
+    if st.session_state[key] not in offered:  # Advanced switched off while a slow method was chosen
+        st.session_state[key] = st.session_state[state.HEATMAP_METHOD] = offered[0]
+    method = st.sidebar.selectbox("Show", offered, key=key, on_change=copy, format_func=texts.method_title,
+                                  help=texts.METHOD_HELP)
     key, copy = persist(state.HEATMAP_OPACITY, DEFAULT_OPACITY)
     opacity = st.sidebar.slider("Opacity", 0.0, 1.0, key=key, on_change=copy, step=0.05)
     key, copy = persist(state.HEATMAP_COLORMAP, next(iter(COLORMAPS)))
@@ -62,27 +78,40 @@ def session_heatmap(key: tuple, method: str, compute):
     ``MAX_HEATMAPS``; ``compute()`` returns a ``Heatmap``. Raises what ``compute`` raises."""
     heatmaps = st.session_state.setdefault(state.HEATMAPS, {})
     if key not in heatmaps:
-        with st.spinner(f"Computing the {method} heatmap…"):
-            heatmaps[key] = compute().values
+        slow = "" if HEATMAP_METHODS[method].per_member else f" (this method takes {texts.SCORECAM_TIME})"
+        with st.spinner(f"Computing the heatmap: {texts.method_title(method).lower()}{slow}…"):
+            start = time.perf_counter()
+            values = compute().values
+            heatmaps[key] = (values, time.perf_counter() - start)
         while len(heatmaps) > MAX_HEATMAPS:
             heatmaps.pop(next(iter(heatmaps)))
-    return heatmaps[key]
+    return heatmaps[key][0]
+
+
+def heatmap_seconds(key: tuple) -> float | None:
+    """How long the heatmap cached at ``key`` took to compute, in seconds."""
+    entry = st.session_state.get(state.HEATMAPS, {}).get(key)
+    return None if entry is None else entry[1]
 
 
 def label_ui(label: str, suffix: str = "") -> None:
     """A label, large, in its one colour (the same on every page, chart and PDF)."""
-    st.markdown(f"<div style='font-size:2.1rem;font-weight:700;color:{texts.LABEL_COLOURS[label]};line-height:1.1'>"
-                f"{label}</div>{suffix}", unsafe_allow_html=True)
+    # never broken mid-word (nowrap), and smaller in a narrow column or at a high browser zoom
+    st.markdown(f"<div style='font-size:clamp(1.5rem, 2.6vw, 2.1rem);font-weight:700;white-space:nowrap;"
+                f"color:{texts.LABEL_COLOURS[label]};line-height:1.1'>{label}</div>{suffix}", unsafe_allow_html=True)
 
 
-def prediction_ui(pred: Prediction) -> None:
-    """The model's answer, large: label, calibrated probability, operating point, second-opinion flag."""
+def prediction_ui(pred: Prediction, band: tuple[float, float]) -> None:
+    """The model's answer, large: label, calibrated probability, operating point and, with its
+    numbers, whether the probability lies where the model is unsure."""
     label_ui(pred.label)
-    st.metric("Probability of pneumonia (calibrated)", f"{pred.probability:.1%}")
-    st.caption(f"{texts.preset_title(pred.preset)}: PNEUMONIA at ≥ {pred.threshold:.3f} · model {pred.model_version}")
+    st.markdown(f"**{texts.PROBABILITY_TITLE}: {texts.pct(pred.probability)}** (calibrated)")
+    st.caption(f"{texts.preset_title(pred.preset)}: PNEUMONIA from {texts.pct(pred.threshold)} · "
+               f"model {pred.model_version}")
     if pred.needs_second_opinion:
-        headline, reason = texts.SECOND_OPINION_TEXT.split(":", 1)
-        st.warning(f"**{headline}**:{reason}", icon=":material/warning:")
+        st.warning(f"**{texts.SECOND_OPINION_HEADLINE}.** {texts.band_text(band)}", icon=":material/warning:")
+    else:
+        st.caption(texts.band_outside(band))
 
 
 def selectable_table(frame, ids: list, key: str, **kwargs) -> int | None:

@@ -43,6 +43,28 @@ def at_threshold(probs, labels, threshold: float) -> dict:
     }
 
 
+def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float] | None:
+    """The Wilson score interval of a proportion (SciPy's), e.g. 184 of 234 normals called normal ->
+    (0.73, 0.83); None when there were no trials. Wilson rather than the normal approximation: it
+    stays inside [0, 1] and is honest near 100 %, where this model's sensitivity lies."""
+    from scipy.stats import binomtest
+
+    if trials == 0:
+        return None
+    if not 0 <= successes <= trials:
+        raise ValueError(f"expected 0 <= successes <= trials; got {successes} of {trials}")
+    ci = binomtest(successes, trials).proportion_ci(confidence_level=confidence, method="wilson")
+    return float(ci.low), float(ci.high)
+
+
+def intervals(confusion_matrix: dict, confidence: float = 0.95) -> dict[str, tuple[float, float] | None]:
+    """Wilson intervals of accuracy, sensitivity and specificity from a confusion matrix."""
+    tn, fp, fn, tp = (confusion_matrix[k] for k in ("tn", "fp", "fn", "tp"))
+    return {"accuracy": wilson_interval(tp + tn, tn + fp + fn + tp, confidence),
+            "sensitivity": wilson_interval(tp, tp + fn, confidence),
+            "specificity": wilson_interval(tn, tn + fp, confidence)}
+
+
 def ranking(probs, labels) -> dict:
     """ROC AUC and PR AUC (average precision); None when only one class is present."""
     p, y = _check(probs, labels)

@@ -114,9 +114,11 @@ class EvaluationReport:
         return BandSummary(**found) if found else None
 
     def at(self, threshold: float) -> dict:
-        """Accuracy, sensitivity, specificity, precision, F1, the confusion matrix and the bacterial /
-        viral sensitivity when calling PNEUMONIA at ``probability >= threshold``."""
+        """Accuracy, sensitivity, specificity, precision, F1, the confusion matrix, 95 % Wilson intervals
+        of the first three (``interval_95``) and the bacterial / viral sensitivity when calling
+        PNEUMONIA at ``probability >= threshold``."""
         out = metrics.at_threshold(self.probabilities, self.labels, threshold)
+        out["interval_95"] = metrics.intervals(out["confusion_matrix"])
         out["sensitivity_by_subtype"] = metrics.sensitivity_by_group(self.probabilities, self.labels,
                                                                      self.subtypes, threshold)
         return out

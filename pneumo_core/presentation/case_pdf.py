@@ -32,7 +32,11 @@ from .texts import (
     DOCTOR_LABEL_TITLES,
     INTENDED_USE,
     LABEL_COLOURS,
+    PROBABILITY_TITLE,
+    SECOND_OPINION_HEADLINE,
     SECOND_OPINION_TEXT,
+    band_text,
+    pct,
     preset_title,
 )
 
@@ -94,10 +98,12 @@ def _document(unicode_font: bool):
 
 
 def case_report_pdf(image: np.ndarray, heat_rgb: np.ndarray | None, prediction: Prediction, heat_caption: str,
-                    reading: Case | None = None, when: dt.datetime | None = None, reference: str = "") -> bytes:
+                    reading: Case | None = None, when: dt.datetime | None = None, reference: str = "",
+                    band: tuple[float, float] | None = None) -> bytes:
     """The report as PDF bytes. ``image``: gray [0, 1]; ``heat_rgb``: the overlay (H, W, 3) uint8 or None;
-    ``reading``: the saved reading (the model's part then comes from it); ``reference``: an accession
-    or patient reference typed for this PDF only."""
+    ``reading``: the saved reading (the model's part then comes from it); ``band``: the model's
+    second-opinion band, stated when the probability lies in it; ``reference``: an accession or
+    patient reference typed for this PDF only."""
     from fpdf.enums import XPos, YPos
 
     if image.ndim != 2:
@@ -142,11 +148,11 @@ def case_report_pdf(image: np.ndarray, heat_rgb: np.ndarray | None, prediction: 
     pdf.ln(4)
 
     line(f"Model: {prediction.label}", 18, "B", LABEL_COLOURS[prediction.label], h=9)
-    line(f"Calibrated probability of pneumonia: {prediction.probability:.1%}", 12, "B")
-    line(f"Operating point: {preset_title(prediction.preset)}, threshold {prediction.threshold:.3f} "
-         "(PNEUMONIA when the probability is at or above it)" + (" - as when the reading was saved" if reading else ""))
+    line(f"{PROBABILITY_TITLE} (calibrated): {pct(prediction.probability)}", 12, "B")
+    line(f"Operating point: {preset_title(prediction.preset)}, PNEUMONIA from {pct(prediction.threshold)}"
+         + (" - as when the reading was saved" if reading else ""))
     if prediction.needs_second_opinion:
-        line(SECOND_OPINION_TEXT, 11, "B", "#c77700")
+        line(f"{SECOND_OPINION_HEADLINE}. {band_text(band)}" if band else SECOND_OPINION_TEXT, 11, "B", "#c77700")
     concern = reading.concern if reading is not None and reading.concern else (
         prediction.assessment.reason if prediction.assessment.reasons else "")
     if concern:

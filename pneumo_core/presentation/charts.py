@@ -6,10 +6,12 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..evaluation.report import EvaluationReport
-from .texts import BAND_COLOUR, LABEL_COLOURS, NEUTRAL_COLOUR, preset_title
+from .texts import BAND_COLOUR, LABEL_COLOURS, NEUTRAL_COLOUR, PROBABILITY_TITLE, SUBTYPE_TITLES, pct, preset_title
 
-_LAYOUT = dict(template="plotly_white", height=420, margin=dict(l=55, r=20, t=50, b=20),
-               legend=dict(orientation="h", yanchor="top", y=-0.18, x=0))
+# Sized for a projector as well as a laptop: 15-px text, 18-px titles.
+_LAYOUT = dict(template="plotly_white", height=440, margin=dict(l=60, r=20, t=56, b=20),
+               font=dict(size=15), title_font=dict(size=18),
+               legend=dict(orientation="h", yanchor="top", y=-0.2, x=0, font=dict(size=14)))
 _MARKERS = {"screening": "diamond", "balanced": "circle", "high_specificity": "square"}
 
 
@@ -54,7 +56,8 @@ def confusion(report: EvaluationReport, threshold: float) -> go.Figure:
     text = [[f"{labels[i][j]}<br><b>{z[i, j]}</b>" for j in range(2)] for i in range(2)]
     fig = go.Figure(go.Heatmap(z=z, x=["Model: NORMAL", "Model: PNEUMONIA"], y=["Truth: NORMAL", "Truth: PNEUMONIA"],
                                text=text, texttemplate="%{text}", colorscale="Blues", showscale=False))
-    fig.update_layout(title=f"Confusion matrix at threshold {threshold:.3f}", yaxis_autorange="reversed", **_LAYOUT)
+    fig.update_traces(textfont=dict(size=16))
+    fig.update_layout(title=f"Right and wrong at threshold {pct(threshold)}", yaxis_autorange="reversed", **_LAYOUT)
     return fig
 
 
@@ -65,15 +68,17 @@ def threshold_tradeoff(report: EvaluationReport, threshold: float) -> go.Figure:
         go.Scatter(x=s["threshold"], y=s["sensitivity"], name="Sensitivity", line=dict(color=LABEL_COLOURS["PNEUMONIA"])),
         go.Scatter(x=s["threshold"], y=s["specificity"], name="Specificity", line=dict(color=LABEL_COLOURS["NORMAL"])),
         go.Scatter(x=[threshold, threshold], y=[m["sensitivity"], m["specificity"]], mode="markers",
-                   name=f"Threshold {threshold:.3f}", marker=dict(size=12, color="black")),
+                   name=f"Threshold {pct(threshold)}", marker=dict(size=12, color="black")),
     ])
     fig.add_vline(x=threshold, line=dict(color="black", dash="dash"))
     if report.band is not None:
         lo, hi = report.band
         fig.add_vrect(x0=lo, x1=hi, fillcolor=BAND_COLOUR, opacity=0.12, line_width=0,
-                      annotation_text="second-opinion band", annotation_position="top left")
-    fig.update_layout(title="Sensitivity and specificity against the threshold", xaxis_title="Threshold on P(pneumonia)",
-                      yaxis_title="Rate", yaxis_range=[0, 1.02], **_LAYOUT)
+                      annotation_text="model unsure", annotation_position="bottom right",
+                      annotation_font=dict(color=BAND_COLOUR))
+    fig.update_layout(title="Sensitivity and specificity against the threshold",
+                      xaxis_title=f"Threshold on the {PROBABILITY_TITLE.lower()}", xaxis_tickformat=".0%",
+                      yaxis_title="Rate", yaxis_tickformat=".0%", yaxis_range=[0, 1.02], **_LAYOUT)
     return fig
 
 
@@ -87,8 +92,10 @@ def reliability(report: EvaluationReport) -> go.Figure:
                    customdata=[b["count"] for b in bins],
                    hovertemplate="mean P %{x:.2f}<br>observed %{y:.2f}<br>%{customdata} images<extra></extra>"),
     ])
-    fig.update_layout(title=f"Calibration (ECE {report.calibration['ece']:.3f}); marker size = images",
-                      xaxis_title="Predicted P(pneumonia)", yaxis_title="Observed fraction with pneumonia",
+    fig.update_layout(title=f"Does the probability mean what it says?<br><sup>off by {100 * report.calibration['ece']:.1f} "
+                            "points on average; marker size: number of films</sup>",
+                      xaxis_title=f"{PROBABILITY_TITLE} given", xaxis_tickformat=".0%", yaxis_tickformat=".0%",
+                      yaxis_title="Share that had pneumonia",
                       xaxis_range=[0, 1], yaxis_range=[0, 1.02], **_LAYOUT)
     return fig
 
@@ -96,9 +103,11 @@ def reliability(report: EvaluationReport) -> go.Figure:
 def subtype_sensitivity(report: EvaluationReport, threshold: float) -> go.Figure:
     groups = report.at(threshold)["sensitivity_by_subtype"]
     names = sorted(groups)
-    fig = go.Figure(go.Bar(x=[n.capitalize() for n in names], y=[groups[n]["sensitivity"] for n in names],
-                           text=[f"{groups[n]['sensitivity']:.1%}<br>n = {groups[n]['n']}" for n in names],
+    fig = go.Figure(go.Bar(x=[(SUBTYPE_TITLES.get(n) or n).capitalize() for n in names],
+                           y=[groups[n]["sensitivity"] for n in names],
+                           text=[f"{pct(groups[n]['sensitivity'])}<br>of {groups[n]['n']}" for n in names],
                            textposition="inside", marker_color=LABEL_COLOURS["PNEUMONIA"]))
-    fig.update_layout(title=f"Sensitivity by pneumonia type at threshold {threshold:.3f}", yaxis_title="Sensitivity",
+    fig.update_layout(title=f"Pneumonias found, by type, at threshold {pct(threshold)}", yaxis_title="Sensitivity",
+                      yaxis_tickformat=".0%",
                       yaxis_range=[0, 1.05], **_LAYOUT)
     return fig

@@ -20,16 +20,30 @@ def test_performance_page_shows_every_chart_and_the_comparison(predictor):
     assert at.title[0].value == "Model performance"
     assert len(at.get("plotly_chart")) == 6
     assert metric(at, "Sensitivity") == "99.5%"  # the committed report at the default (balanced) preset
-    table = next(d.value for d in at.dataframe if "Model" in d.value.columns)
-    assert "Kermany et al. 2018 (Cell)" in list(table["Model"])
+    # tables that wrap their text (st.table), so the caveats are read in full, even on a projector
+    table = next(t.value for t in at.table if "How it was measured" in t.value.columns)
+    assert "Kermany et al. 2018 (Cell)" in list(table.index)
     assert table["How it was measured"].str.len().min() > 20
-    gate = next(d.value for d in at.dataframe if "Refused" in d.value.columns)
-    assert {"documents", "official test split (624)"} <= set(gate["Images"])
+    assert table["Specificity"].iloc[0] == "78.6% (95% CI 72.9–83.4%)"  # Wilson, 184 of 234
+    gate = next(t.value for t in at.table if "Refused" in t.value.columns)
+    assert {"documents", "official test split (624)"} <= set(gate.index)
     assert "What the model refuses to read" in [h.value for h in at.subheader]
-    stress = next(d.value for d in at.dataframe if "Healthy children called healthy" in d.value.columns)
-    assert len(stress) == 5 and stress["Validation films"].iloc[0] == "Films as they are"
+    stress = next(t.value for t in at.table if "Healthy children called healthy" in t.value.columns)
+    assert len(stress) == 5 and stress.index[0] == "Films as they are"
     assert "points" in stress["Healthy children called healthy"].iloc[4]  # the committed report's changes
     assert "This model does not pass" in texts(at)  # the shipped model reads framing (metadata.stress)
+
+
+def test_performance_page_opens_with_a_plain_summary_and_intervals(predictor):
+    at = open_page("performance")
+    summary = next(m.value for m in at.markdown if m.value.startswith("**In short.**"))
+    assert summary.count(". ") + 1 == 3, summary  # three sentences
+    for needed in ("found 388 of the 390 pneumonias: 99.5% (95% CI 98.1–99.9%)",
+                   "184 of the 234 healthy children healthy, 78.6% (95% CI 72.9–83.4%)",
+                   "about one in five healthy children", "within 3.5 percentage points", "never a diagnosis"):
+        assert needed in summary, needed
+    assert [c.value for c in at.caption if c.value.startswith("95% CI")] == [
+        "95% CI 89.2–93.6%", "95% CI 98.1–99.9%", "95% CI 72.9–83.4%"]  # accuracy, sensitivity, specificity
 
 
 @pytest.mark.parametrize("preset, threshold, specificity", [
@@ -49,7 +63,7 @@ def test_performance_threshold_moves_the_numbers(predictor, preset, threshold, s
     else:
         assert float(shown.rstrip("%")) > 78.6  # a higher threshold: fewer false alarms
     expected_t = threshold if threshold is not None else predictor.meta.presets[preset]
-    assert f"At threshold {expected_t:.3f}" in texts(at)
+    assert f"At threshold {100 * expected_t:.1f}%" in texts(at)
 
 
 def _saved(log, predictor, seed: int, reader: str, note: str):
@@ -72,12 +86,12 @@ def test_review_page_lists_a_disagreement_and_its_history(predictor):
     row = table[table["#"] == case.reading_id]
     assert list(row["Doctor"]) == ["Normal"] and list(row["Agreement"]) == ["Disagree"]
     assert list(row["Events"]) == [1]
-    assert "of the 624 test images wrong" in texts(at)
+    assert "of the 624 test films wrong" in texts(at)
 
 
 @pytest.mark.parametrize("action, comment, shown, status", [
-    ("reviewed", "checked", "Mark reviewed saved for reading #{id}. It no longer matches these filters", "reviewed"),
-    ("comment", "second look", "Comment only saved for reading #{id}.", "open"),
+    ("reviewed", "checked", "Reading #{id} is marked reviewed. It no longer matches these filters", "reviewed"),
+    ("comment", "second look", "Your comment is saved on reading #{id}.", "open"),
     ("comment", "", "Write the comment first.", "open"),
 ])
 def test_review_action_is_confirmed_even_when_the_case_leaves_the_list(predictor, action, comment, shown, status):
@@ -100,7 +114,7 @@ def test_review_mistakes_follow_the_preset():
     counts = {}
     for preset in ("screening", "balanced"):
         at.sidebar.radio[0].set_value(preset).run()
-        line = next(m.value for m in at.markdown if "test images wrong" in m.value)
+        line = next(m.value for m in at.markdown if "test films wrong" in m.value)
         counts[preset] = int(line.split("gets **")[1].split("**")[0])
     assert not at.exception
     assert counts["screening"] > counts["balanced"]  # the screening threshold raises more false alarms
@@ -117,9 +131,13 @@ def test_about_page_has_intended_use_card_and_licence():
     at = open_page("about")
     assert not at.exception
     text = texts(at)
-    for needed in ("Intended use", "Model card", "CC BY 4.0", "Kermany DS", "never a diagnosis on its own",
-                   "What the check does not catch", "of the official test films"):
+    for needed in ("Intended use", "What the model is", "Known limits", "CC BY 4.0", "Kermany DS",
+                   "never a diagnosis on its own", "What the check does not catch", "of the official test films",
+                   "never written to disk", "are sent to the pneumo server"):
         assert needed in text, needed
+    # developer detail stays in the technical model card, not on a clinician's page
+    for jargon in ("Youden", "ECE", "logits", "validation split", "test split", ".json", "python -m", "P(pneumonia)"):
+        assert jargon not in text, jargon
 
 
 FORBIDDEN_IN_PAGES = {"tensorflow", "keras", "pydicom"}
@@ -217,7 +235,7 @@ def test_a_re_read_never_changes_what_the_first_doctor_said(predictor):
 
 
 @pytest.mark.parametrize("action, label, who, message", [
-    ("comment", None, "", "Enter your name or initials in the sidebar first"),
+    ("comment", None, "", "Enter your name or initials at the top of the sidebar first"),
     ("re-read", None, "Dr Chen", "Choose the new reading"),
     ("comment", "PNEUMONIA", "Dr Chen", "a reading is recorded only with"),
 ])
@@ -228,3 +246,19 @@ def test_a_refused_review_action_keeps_what_was_typed_and_saves_nothing(predicto
     assert message in texts(at)
     assert next(t for t in at.text_area if t.label == "Comment").value == "my careful comment"
     assert log.case(case.reading_id, LEAD).history == ()
+
+
+def test_mistakes_tab_keeps_its_choice_and_plain_words_after_a_preset_change():
+    at = open_page("review")
+    kind = at.radio(key=state.MISTAKE_KIND)
+    kind.set_value("false positive").run()
+    for preset in ("screening", "high_specificity", "balanced"):
+        at.sidebar.radio[0].set_value(preset).run()
+        kind = at.radio(key=state.MISTAKE_KIND)
+        assert kind.value == "false positive", preset  # still one option chosen, the same one
+        assert kind.options == ["Missed pneumonias", "False alarms"]
+    line = next(m.value for m in at.markdown if "test films wrong" in m.value)
+    assert "**2 missed pneumonias**" in line and "**50 false alarms**" in line  # the committed report, balanced
+    table = next(d.value for d in at.dataframe if "Kind" in d.value.columns)
+    assert set(table["Truth"]) == {"Normal"} and set(table["Kind"]) == {"—"}  # false alarms: no pneumonia type
+    assert "none" not in texts(at)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from app_helpers import image_captions, metric, run_app, texts
+from app_helpers import run_app, texts
 from hostile import GATED, UNREADABLE
 from identities import LEAD
 
@@ -24,6 +24,11 @@ def shown_label(at) -> str:
     labels = [f.group(1) for f in found if f]
     assert len(labels) == 1, f"expected one label on the page; found {labels}"
     return labels[0]
+
+
+def viewer_caption(at, name: str) -> str | None:
+    """The caption under the film viewer of the open image ``name`` (None when it is not open)."""
+    return next((c.value for c in at.caption if c.value.startswith(f"{name} · ")), None)
 
 
 def upload(at, *files):
@@ -55,10 +60,13 @@ def test_one_upload_shows_probability_label_heatmap_and_form(fullres_dir):
     at = upload(run_app(), read_sample(fullres_dir, CLEAR_PNEUMONIA))
     assert not at.exception and not at.error
     assert shown_label(at) == "PNEUMONIA"
-    assert metric(at, "Probability of pneumonia (calibrated)") == "99.9%"
-    captions = image_captions(at)
-    assert captions[0].startswith("person1008_virus_1691.jpeg · JPEG, 1576×1328")
-    assert captions[1] == "Grad-CAM: regions that raised the score for PNEUMONIA"
+    assert "**Pneumonia probability: 99.9%** (calibrated)" in texts(at)
+    caption = viewer_caption(at, "person1008_virus_1691.jpeg")
+    assert caption.startswith("person1008_virus_1691.jpeg · JPEG, 1576×1328 · Where it looked: regions that raised "
+                              "the score for PNEUMONIA (computed in ")
+    assert len(at.get("plotly_chart")) == 1  # the film and its heatmap in one viewer
+    assert at.get("segmented_control")[0].label == "Brightness and contrast"
+    assert "Outside the range where the model is unsure (2.1% to 49.1%)." in texts(at)  # 99.9%: not in the band
     assert [b.label for b in at.button] == ["Clear the batch", "Save reading"]
     assert [d.label for d in at.get("download_button")] == ["Download case report (PDF)"]
     assert "Reference on the PDF (optional)" in [t.label for t in at.text_input]  # for the PDF only, never saved
@@ -78,8 +86,23 @@ def test_changing_the_preset_or_threshold_changes_the_label(fullres_dir, preset,
         at.sidebar.slider[0].set_value(threshold).run()
     assert not at.exception
     assert shown_label(at) == expected
-    # P ~ 0.041 lies in the second-opinion band whatever the threshold
-    assert any("Second opinion recommended" in w.value for w in at.warning)
+    # P ~ 0.041 lies in the second-opinion band whatever the threshold, and the band says so with its numbers
+    assert [w.value for w in at.warning if "unsure" in w.value] == [  # the band in the model's metadata
+        "**Second opinion recommended.** The model is unsure between 2.1% and 49.1%: read this one yourself."]
+
+
+@pytest.mark.parametrize("preset, line", [
+    ("screening", "Misses the fewest pneumonias, and raises the most false alarms. PNEUMONIA from 3.4%."),
+    ("balanced", "The best balance of missed pneumonias and false alarms on the films set aside to choose it. "
+                 "PNEUMONIA from 18.9%."),
+    ("high_specificity", "Raises the fewest false alarms, and misses more pneumonias. PNEUMONIA from 42.9%."),
+    ("custom", "A threshold you set yourself: nobody has checked how well it works."),
+])
+def test_each_preset_is_explained_in_one_line(predictor, preset, line):
+    at = run_app()
+    at.sidebar.radio[0].set_value(preset).run()
+    assert not at.exception
+    assert line in [c.value for c in at.sidebar.caption]
 
 
 @pytest.mark.parametrize("name, data, message", [
@@ -109,7 +132,7 @@ def test_several_files_give_a_table_with_a_row_each(fullres_dir):
     ("NORMAL", "Dr Test", "You read Normal; the model said PNEUMONIA"),
     ("PNEUMONIA", "Dr Test", "You and the model agree: PNEUMONIA"),
     ("UNSURE", "Dr Test", "You were unsure; the model said PNEUMONIA"),
-    ("PNEUMONIA", "", "Enter your name or initials in the sidebar"),
+    ("PNEUMONIA", "", "Enter your name or initials at the top of the sidebar"),
     (None, "Dr Test", "Choose Normal, Pneumonia or Unsure"),
 ])
 def test_saving_a_reading(fullres_dir, reading, reader, outcome):
@@ -230,13 +253,13 @@ def test_the_batch_and_the_open_case_survive_a_visit_to_another_page(fullres_dir
     empty (its files were read and released) and nothing was read twice."""
     at = _two_films(fullres_dir)
     assert at.file_uploader[0].value in (None, [])  # the bytes are not kept once read
-    opened = f"{BETWEEN_PRESETS.split('/')[1]} · JPEG"
-    assert any(c.startswith(opened) for c in image_captions(at))
+    opened = BETWEEN_PRESETS.split('/')[1]
+    assert viewer_caption(at, opened)
     for page in ("about", "review", "read"):
         at.switch_page(f"app_pages/{page}.py").run()
         assert not at.exception
     assert list(at.dataframe[0].value["File"]) == [CLEAR_PNEUMONIA.split("/")[1], BETWEEN_PRESETS.split("/")[1]]
-    assert any(c.startswith(opened) for c in image_captions(at)) and shown_label(at) == "NORMAL"
+    assert viewer_caption(at, opened) and shown_label(at) == "NORMAL"
 
 
 def test_the_same_file_uploaded_again_is_listed_once(fullres_dir):

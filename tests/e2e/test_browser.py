@@ -97,7 +97,7 @@ def _walk_through(page, expect, url, artifacts, fullres_dir, dicom_dir) -> None:
 
     # The DICOM: open its row, see probability and heatmap.
     _select_row(page, grid, 1)
-    expect(page.get_by_text("Probability of pneumonia (calibrated)")).to_be_visible()
+    expect(page.get_by_text("Pneumonia probability:")).to_be_visible()
     expect(page.get_by_text("DICOM, 1024×1024")).to_be_visible()
     expect(page.get_by_text("regions that raised the score for")).to_be_visible()
     _shot(page, artifacts / "3-read-dicom.png")
@@ -125,7 +125,7 @@ def _walk_through(page, expect, url, artifacts, fullres_dir, dicom_dir) -> None:
     form.get_by_text("Mark reviewed", exact=True).click()
     form.get_by_role("textbox", name="Comment").fill("E2E: checked, model right")
     form.get_by_role("button", name="Add to the case").click()
-    expect(page.get_by_text("Mark reviewed saved for reading #1")).to_be_visible()
+    expect(page.get_by_text("Reading #1 is marked reviewed.")).to_be_visible()
     idle(page)
     expect(page.get_by_text("It no longer matches these filters")).to_be_visible()  # why the list is empty now
     _shot(page, artifacts / "5a-review-marked.png")
@@ -133,7 +133,7 @@ def _walk_through(page, expect, url, artifacts, fullres_dir, dicom_dir) -> None:
     page.get_by_role("option", name="Reviewed").click()
     idle(page)
     _select_row(page, page.get_by_test_id("stDataFrame").first, 0)
-    expect(page.get_by_text("reviewed: E2E: checked, model right")).to_be_visible()
+    expect(page.get_by_text("marked reviewed: E2E: checked, model right")).to_be_visible()
     _shot(page, artifacts / "5-review-worklist.png")
 
     _go(page, "tab", "Model mistakes on the test split")
@@ -169,7 +169,7 @@ def test_out_of_scope_uploads_get_the_refusal_card(app_url, artifacts, dicom_dir
             page.set_input_files("input[type=file]", str(path))
             expect(page.get_by_text("Not assessed: the model may not read this image")).to_be_visible()
             idle(page)
-            assert page.get_by_text("Probability of pneumonia (calibrated)").count() == 0
+            assert page.get_by_text("Pneumonia probability:").count() == 0
             assert page.get_by_role("button", name="Save reading").count() == 0
             assert page.get_by_text("Download case report (PDF)").count() == 0
             assert page.get_by_text("regions that raised the score").count() == 0

@@ -143,7 +143,7 @@ def test_doctors_see_their_own_readings_and_the_reviewer_sees_who_said_what(sign
             form.get_by_text("Re-read (record a new reading)", exact=True).click()
             form.get_by_text("Pneumonia", exact=True).click()
             form.get_by_role("button", name="Add to the case").click()
-            expect(c.get_by_text("saved for reading #1")).to_be_visible()
+            expect(c.get_by_text("Your re-read is saved on reading #1.")).to_be_visible()
             idle(c)
             if c.get_by_text("Reading saved by").count() == 0:  # the case stays open after the action
                 _open_first_row(c)

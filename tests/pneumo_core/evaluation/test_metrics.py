@@ -44,3 +44,25 @@ def test_band_table(band, flagged, held, outside):
     probs, labels = [0.1, 0.4, 0.6, 0.9], [0, 1, 0, 1]
     got = metrics.band(probs, labels, 0.5, *band)
     assert got == {"fraction_of_images": flagged, "errors_in_band": held, "accuracy_outside_band": outside}
+
+
+@pytest.mark.parametrize("successes, trials, low, high", [
+    (184, 234, 0.7294, 0.8340),  # the shipped model's test specificity
+    (388, 390, 0.9815, 0.9986),  # its test sensitivity: the interval stays below 100 %
+    (0, 10, 0.0, 0.2775),
+])
+def test_wilson_intervals(successes, trials, low, high):
+    found = metrics.wilson_interval(successes, trials)
+    assert found == pytest.approx((low, high), abs=1e-4)
+
+
+@pytest.mark.parametrize("successes, trials", [(5, 4), (-1, 4)])
+def test_wilson_interval_refuses_impossible_counts(successes, trials):
+    with pytest.raises(ValueError, match="0 <= successes <= trials"):
+        metrics.wilson_interval(successes, trials)
+
+
+def test_intervals_from_a_confusion_matrix():
+    found = metrics.intervals({"tn": 184, "fp": 50, "fn": 2, "tp": 388})
+    assert found["specificity"] == pytest.approx((0.7294, 0.8340), abs=1e-4)
+    assert metrics.wilson_interval(0, 0) is None

@@ -49,7 +49,7 @@ def test_the_model_part_is_the_one_saved_with_the_reading(tmp_path):
     later = Prediction("NORMAL", 0.25, 0.5, "custom", "confident", "v-test")
     _, text = _text(case_report_pdf(IMAGE, None, later, "", reading))
     text = text.replace("\n", " ")
-    assert "Model: PNEUMONIA" in text and "threshold 0.190" in text and "as when the reading was saved" in text
+    assert "Model: PNEUMONIA" in text and "PNEUMONIA from 19.0%" in text and "as when the reading was saved" in text
     assert "Normal (disagrees with the model)" in text
     assert "Model: NORMAL" not in text
 
