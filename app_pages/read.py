@@ -30,6 +30,7 @@ from pneumo_core import (
 from ui import batch, state
 from ui.auth import identity_ui
 from ui.guard import guarded
+from ui.keyboard import RESULT, TABLE, focus_next_run, keyboard_ui
 from ui.resources import get_bundle, get_predictor, get_review_log
 from ui.viewer import viewer_ui
 from ui.widgets import (
@@ -60,6 +61,7 @@ def read_new(predictor, uploads) -> None:
                                lambda done, total: bar.progress(done / total, text=f"Read {done} of {total}"))
         batch.add(results)
         bar.empty()
+        focus_next_run(RESULT if len(batch.images()) == 1 else TABLE)
     if len(uploads) > len(taken):
         st.session_state[state.READ_NOTICE] = (
             f"{len(uploads) - len(taken)} of the files just uploaded were not read: a batch holds at most "
@@ -111,7 +113,7 @@ def summary_table(results: list[ReadImage], preds: dict) -> int | None:
             "Your reading": texts.DOCTOR_LABEL_TITLES[saved[r.digest].doctor_label] if r.digest in saved else "",
         })
     st.caption("Click a column header to sort; tick a row to open its full view.")
-    return selectable_table(pd.DataFrame(rows), [r.digest for r in results], state.READ_TABLE,
+    return selectable_table(pd.DataFrame(rows), [r.digest for r in results], state.READ_TABLE, focus=RESULT,
                             column_config={PROBABILITY_TITLE: PROBABILITY_COLUMN})
 
 
@@ -162,6 +164,7 @@ def reading_form(r: ReadImage, pred, reader: Identity | None, weights_sha256: st
             feedback.error(f"The reading could not be saved ({type(exc).__name__}). What you entered is still in the "
                            "form; try again in a moment. If it keeps failing, the review-log database is unavailable.")
         else:
+            focus_next_run(RESULT)  # the saved reading replaces the form: focus stays on this image's result
             st.rerun()
 
 
@@ -216,6 +219,11 @@ def full_view(predictor, r: ReadImage, pred, method, opacity, colormap, reader) 
 
 @guarded
 def page() -> None:
+    read_page()
+    keyboard_ui()  # last: what it focuses is on the page by then
+
+
+def read_page() -> None:
     meta = get_bundle().meta  # the network is loaded only once there is something to read
     reader = identity_ui()  # first in the sidebar: in view on a laptop screen
     preset, threshold = operating_point_ui(meta)

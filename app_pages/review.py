@@ -24,6 +24,7 @@ from pneumo_core import (
 from ui import state
 from ui.auth import identity_ui, viewer
 from ui.guard import guarded
+from ui.keyboard import keyboard_ui
 from ui.resources import get_bundle, get_predictor, get_report, get_review_log
 from ui.viewer import viewer_ui
 from ui.widgets import (
@@ -43,9 +44,10 @@ ACTIONS = texts.REVIEW_ACTION_TITLES
 def worklist_filters(meta) -> dict:
     c1, c2, c3, c4 = st.columns([1, 1, 1, 1.4])
     status = c1.selectbox("Status", list(texts.STATUS_TITLES), format_func=texts.STATUS_TITLES.get, key=state.WL_STATUS)
-    scope = c2.selectbox("Cases", ["flagged", "all"], key=state.WL_SCOPE,
-                         format_func={"flagged": "Flagged (disagree, unsure, second opinion, caution)",
-                                      "all": "Every reading"}.get)
+    scope = c2.selectbox("Cases", ["flagged", "all"], key=state.WL_SCOPE, format_func={"flagged": "Flagged",
+                                                                                       "all": "Every reading"}.get,
+                         help="Flagged: you and the model disagreed, you were unsure, the model asked for a second "
+                              "opinion, or the input check raised a caution.")
     preset = c3.selectbox("Preset", ["any"] + list(meta.presets) + [CUSTOM], key=state.WL_PRESET,
                           format_func=lambda n: "Any" if n == "any" else texts.preset_title(n))
     today = dt.datetime.now(dt.UTC).date()  # readings are stamped in UTC
@@ -276,6 +278,7 @@ def page() -> None:
         worklist(meta, who, me, look)
     with errors:
         mistakes(meta, preset, threshold, look)
+    keyboard_ui()  # Enter or Space opens a table row
 
 
 page()

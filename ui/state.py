@@ -38,6 +38,9 @@ MISTAKE_TABLE = "mistakes"  # + "-" + kind
 PERF_PRESET = "perf_preset"
 PERF_THRESHOLD = "perf_threshold"
 
+FOCUS = "focus_next"  # a CSS selector to focus once in the next run (after an upload, opening a row, a save)
+FOCUS_COUNT = "focus_requests"  # how many focus requests this session made (each renders a new script element)
+
 OPEN_SUFFIX = "__open"  # a selectable table's open row id lives at its key + this
 
 

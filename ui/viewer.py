@@ -47,5 +47,8 @@ def viewer_ui(key: str, film: np.ndarray, heat: np.ndarray | None, label: str, o
     h, w = film.shape
     height = int(max(300, min(VIEWER_HEIGHT, VIEWER_HEIGHT * 1.15 * h / w)))  # little black above a wide film
     figure = viewer_figure(shown, blended, colormap, label, height=height, revision=key)
-    figure_slot.plotly_chart(figure, key=f"{state.VIEWER}-{key}", config=VIEWER_CONFIG, theme=None, width="stretch")
+    # as wide as the film at that height plus its colour bar (a narrower column shrinks it), so the bar
+    # sits beside the film instead of across an empty band
+    width = int((height - 44) * w / h) + (110 if heat is not None else 0)
+    figure_slot.plotly_chart(figure, key=f"{state.VIEWER}-{key}", config=VIEWER_CONFIG, theme=None, width=width)
     figure_slot.caption(caption + (f" · {texts.HEATMAP_LIMIT}" if heat is not None else "") + f" {texts.VIEWER_HELP}")

@@ -94,17 +94,19 @@ def heatmap_seconds(key: tuple) -> float | None:
     return None if entry is None else entry[1]
 
 
-def label_ui(label: str, suffix: str = "") -> None:
-    """A label, large, in its one colour (the same on every page, chart and PDF)."""
+def label_ui(label: str, suffix: str = "", anchor: bool = False) -> None:
+    """A label, large, in its one colour (the same on every page, chart and PDF). ``anchor``: the
+    open image's result, where keyboard focus goes after an upload or a save (``keyboard.RESULT``)."""
+    target = " id='pneumo-result' tabindex='-1' role='status'" if anchor else ""
     # never broken mid-word (nowrap), and smaller in a narrow column or at a high browser zoom
-    st.markdown(f"<div style='font-size:clamp(1.5rem, 2.6vw, 2.1rem);font-weight:700;white-space:nowrap;"
+    st.markdown(f"<div{target} style='font-size:clamp(1.5rem, 2.6vw, 2.1rem);font-weight:700;white-space:nowrap;"
                 f"color:{texts.LABEL_COLOURS[label]};line-height:1.1'>{label}</div>{suffix}", unsafe_allow_html=True)
 
 
 def prediction_ui(pred: Prediction, band: tuple[float, float]) -> None:
     """The model's answer, large: label, calibrated probability, operating point and, with its
     numbers, whether the probability lies where the model is unsure."""
-    label_ui(pred.label)
+    label_ui(pred.label, anchor=True)
     st.markdown(f"**{texts.PROBABILITY_TITLE}: {texts.pct(pred.probability)}** (calibrated)")
     st.caption(f"{texts.preset_title(pred.preset)}: PNEUMONIA from {texts.pct(pred.threshold)} · "
                f"model {pred.model_version}")
@@ -114,16 +116,19 @@ def prediction_ui(pred: Prediction, band: tuple[float, float]) -> None:
         st.caption(texts.band_outside(band))
 
 
-def selectable_table(frame, ids: list, key: str, **kwargs) -> int | None:
+def selectable_table(frame, ids: list, key: str, focus: str | None = None, **kwargs) -> int | None:
     """A sortable dataframe whose selected row stays open across reruns, even when its data change
     (Streamlit resets a dataframe's selection when its data change). ``ids`` identify the rows;
-    returns the position of the open row, or None."""
+    returns the position of the open row, or None. ``focus``: where keyboard focus goes when a row
+    is opened (a CSS selector, see ``ui.keyboard``)."""
     open_key = state.open_row_key(key)
     opened = st.session_state.get(open_key)
     default = [ids.index(opened)] if opened in ids else []
     event = st.dataframe(frame, hide_index=True, on_select="rerun", selection_mode="single-row", key=key,
                          selection_default={"selection": {"rows": default}} if default else None, **kwargs)
     if event.selection.rows:
+        if focus and st.session_state.get(open_key) != ids[event.selection.rows[0]]:
+            st.session_state[state.FOCUS] = focus
         st.session_state[open_key] = ids[event.selection.rows[0]]
     opened = st.session_state.get(open_key)
     return ids.index(opened) if opened in ids else None

@@ -6,8 +6,9 @@
 
 Two values come from the app, so the proxy and the app cannot drift apart: the upload limit from
 ``.streamlit/config.toml`` (``server.maxUploadSize``) and, for the Content-Security-Policy, the hash
-of the inline script in the installed Streamlit's ``index.html``. Run it with the repository's
-virtual environment, and again after every Streamlit upgrade.
+of the inline script in the installed Streamlit's ``index.html`` and of the app's own script
+(``ui/keyboard.js``). Run it with the repository's virtual environment, and again after every
+Streamlit upgrade or change to that script.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE / "pneumo.conf"
 STREAMLIT_CONFIG = HERE.parent.parent / ".streamlit" / "config.toml"
+APP_SCRIPTS = [HERE.parent.parent / "ui" / "keyboard.js"]  # the app's own inline scripts (ui/keyboard.py)
 STREAMLIT_DEFAULT_UPLOAD_MB = 200  # Streamlit's default server.maxUploadSize
 MULTIPART_MARGIN_MB = 1  # what Streamlit itself allows above maxUploadSize for the multipart framing
 DEFAULT_UPSTREAM = "127.0.0.1:8501"
@@ -49,10 +51,14 @@ def streamlit_index_html() -> Path:
     return Path(spec.origin).parent / "static" / "index.html"
 
 
+def script_hash(body: str) -> str:
+    """The CSP source expression (``'sha256-...'``) allowing exactly one inline script."""
+    return f"'sha256-{base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()}'"
+
+
 def inline_script_hashes(index_html: str) -> list[str]:
-    """CSP source expressions (``'sha256-...'``) allowing exactly the inline scripts of a page."""
-    return [f"'sha256-{base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()}'"
-            for body in INLINE_SCRIPT.findall(index_html)]
+    """CSP source expressions allowing exactly the inline scripts of a page."""
+    return [script_hash(body) for body in INLINE_SCRIPT.findall(index_html)]
 
 
 def https_port_suffix(https_listen: str) -> str:
@@ -81,7 +87,8 @@ def values_from(args: argparse.Namespace) -> dict[str, str]:
         "SSL_CERTIFICATE": args.certificate,
         "SSL_CERTIFICATE_KEY": args.certificate_key,
         "CLIENT_MAX_BODY_SIZE": f"{upload_limit_mb(Path(args.streamlit_config)) + MULTIPART_MARGIN_MB}m",
-        "INLINE_SCRIPT_HASHES": " ".join(inline_script_hashes(index.read_text(encoding="utf-8"))),
+        "INLINE_SCRIPT_HASHES": " ".join(inline_script_hashes(index.read_text(encoding="utf-8"))
+                                         + [script_hash(path.read_text(encoding="utf-8")) for path in APP_SCRIPTS]),
     }
 
 

@@ -41,3 +41,13 @@ def test_every_replica_is_an_upstream_behind_sticky_sessions(tmp_path, upstreams
 def test_a_missing_value_is_named():
     with pytest.raises(ValueError, match="no value for @UPSTREAM_SERVERS@"):
         render.render("server @UPSTREAM_SERVERS@;", {})
+
+
+def test_the_policy_allows_streamlits_inline_script_and_the_apps_keyboard_script_only(tmp_path):
+    """Two hashes: Streamlit's one inline script and ui/keyboard.js, the text the app renders as is."""
+    from ui.keyboard import SCRIPT
+
+    site = _site(tmp_path)
+    hashes = re.findall(r"'sha256-[A-Za-z0-9+/=]+'", site)
+    assert hashes == [render.script_hash("window.x=1"), render.script_hash(SCRIPT)]
+    assert "'unsafe-inline'" not in re.search(r"script-src[^;]*;", site).group(0)

@@ -10,20 +10,13 @@ from __future__ import annotations
 import urllib.request
 from pathlib import Path
 
-import pytest
-from e2e.servers import CHROMIUM, FLAGS, idle, missing_browser, require, streamlit_app
+from e2e.servers import CHROMIUM, FLAGS, idle
 
 TIMEOUT_MS = 120_000
 FULLRES = "PNEUMONIA/person1008_virus_1691.jpeg"
 DICOM = "chest-dx-adult-nih.dcm"
 READER = "Dr E2E Test"
 
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    require(missing_browser(), "the browser test")
-    with streamlit_app(tmp_path_factory.mktemp("var")) as url:
-        yield url
 
 
 def _cell(grid, text: str):
