@@ -12,7 +12,8 @@ network is loaded when a ``Predictor`` is made. Where each name lives:
 - ``evaluation``: ``EvaluationReport``, ``Mistake``, ``PUBLISHED``, ``Published``;
 - ``access``: ``Identity``, ``AccessPolicy``;
 - ``review``: ``ReviewLog``, ``Case``, ``Event``, ``DOCTOR_LABELS``, ``EVENT_KINDS``;
-- ``presentation``: ``texts``, ``charts``, ``summary``, ``case_report_pdf``, ``viewer_figure``, ``VIEWER_CONFIG``;
+- ``presentation``: ``texts``, ``charts``, ``summary``, ``case_report_pdf``, ``viewer_figure``, ``VIEWER_CONFIG``,
+  ``VIEWER_TOP_MARGIN``;
 - ``uploads``: ``read_uploads``, ``ReadImage``; ``config``: ``Settings``; ``errors``: the exceptions.
 """
 
@@ -43,6 +44,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {  # name -> (module, attribute; None
     **{n: ("imaging.window", n) for n in ("apply_window", "window_presets")},
     "viewer_figure": ("presentation.viewer", "viewer_figure"),
     "VIEWER_CONFIG": ("presentation.viewer", "CONFIG"),
+    "VIEWER_TOP_MARGIN": ("presentation.viewer", "TOP_MARGIN"),
     "ModelBundle": ("model.bundle", "ModelBundle"),
     "ModelMetadata": ("model.metadata", "ModelMetadata"),
     **{n: ("model.predictor", n) for n in ("Predictor", "PreparedImage")},

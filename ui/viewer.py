@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from pneumo_core import VIEWER_CONFIG, apply_window, overlay, texts, viewer_figure, window_presets
+from pneumo_core import VIEWER_CONFIG, VIEWER_TOP_MARGIN, apply_window, overlay, texts, viewer_figure, window_presets
 
 from . import state
 
@@ -49,6 +49,6 @@ def viewer_ui(key: str, film: np.ndarray, heat: np.ndarray | None, label: str, o
     figure = viewer_figure(shown, blended, colormap, label, height=height, revision=key)
     # as wide as the film at that height plus its colour bar (a narrower column shrinks it), so the bar
     # sits beside the film instead of across an empty band
-    width = int((height - 44) * w / h) + (110 if heat is not None else 0)
+    width = int((height - VIEWER_TOP_MARGIN) * w / h) + (110 if heat is not None else 0)
     figure_slot.plotly_chart(figure, key=f"{state.VIEWER}-{key}", config=VIEWER_CONFIG, theme=None, width=width)
-    figure_slot.caption(caption + (f" · {texts.HEATMAP_LIMIT}" if heat is not None else "") + f" {texts.VIEWER_HELP}")
+    figure_slot.caption(" · ".join([caption] + ([texts.HEATMAP_LIMIT] if heat is not None else []) + [texts.VIEWER_HELP]))

@@ -23,6 +23,7 @@ from ..imaging.preprocess import to_uint8
 from .texts import HEATMAP_COLOURS
 
 FILM, WITH_HEATMAP = "Film", "Film + heatmap"
+TOP_MARGIN = 44  # px above the film: the Film / Film + heatmap buttons and the zoom tools
 CONFIG = {"scrollZoom": True, "displaylogo": False, "displayModeBar": True,
           "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toImage"]}
 
@@ -73,7 +74,7 @@ def viewer_figure(film: np.ndarray, heatmap_rgb: np.ndarray | None = None, color
                      dict(label=WITH_HEATMAP, method="restyle", args=[{"visible": [True, True, True]}])])])
     fig.update_xaxes(visible=False, range=[-0.5, w - 0.5], constrain="domain", constraintoward="left")
     fig.update_yaxes(visible=False, range=[h - 0.5, -0.5], scaleanchor="x", constrain="domain", constraintoward="top")
-    fig.update_layout(height=height, margin=dict(l=0, r=0, t=44 if heatmap_rgb is not None else 4, b=0),
+    fig.update_layout(height=height, margin=dict(l=0, r=0, t=TOP_MARGIN, b=0),
                       dragmode="pan", uirevision=revision, plot_bgcolor="black", paper_bgcolor="rgba(0,0,0,0)",
                       font=dict(size=14))
     return fig

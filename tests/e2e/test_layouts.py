@@ -11,6 +11,7 @@ from e2e.servers import CHROMIUM, FLAGS, idle
 
 TIMEOUT_MS = 120_000
 FILM = "PNEUMONIA/person1008_virus_1691.jpeg"
+SECOND_FILM = "NORMAL/NORMAL2-IM-0793-0001.jpeg"
 SCREENS = {"laptop": (1366, 768, 1), "monitor": (1920, 1080, 1), "zoom150": (1280, 720, 1.5)}
 
 # An element "whole": nothing of its text hidden by overflow or an ellipsis, and inside the viewport's width.
@@ -80,6 +81,19 @@ def _read(page, expect, url, artifacts, fullres_dir, screen) -> None:
     expect(message).to_be_in_viewport()
     _whole(save, "the Save button")
     page.screenshot(path=artifacts / f"layout-{screen}-read-save-refused.png")
+
+    # A batch: ticking a row brings its result into view (it opens below the table, once off screen)
+    page.set_input_files("input[type=file]", str(fullres_dir / SECOND_FILM))
+    grid = page.get_by_test_id("stDataFrame").first
+    expect(grid).to_be_visible()
+    idle(page)
+    page.mouse.wheel(0, -5000)  # back to the top, where a doctor ticks the row
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 17, box["y"] + 35 + 35 + 17)  # the second row's box (header and rows 35 px)
+    expect(page.get_by_text("NORMAL2-IM-0793-0001.jpeg · JPEG")).to_be_attached()
+    idle(page)
+    expect(page.locator("#pneumo-result")).to_be_in_viewport()
+    page.screenshot(path=artifacts / f"layout-{screen}-read-batch.png")
 
 
 def _performance(page, expect, url, artifacts, screen) -> None:
