@@ -57,7 +57,7 @@ def stress_section(stress: dict) -> None:
     st.markdown(f"**{texts.stress_takeaway(stress)}**")
     st.table(pd.DataFrame(texts.stress_rows(stress)).set_index("Validation films"))
     st.caption(f"{stress['images']:,} validation films (from the training split, never the test split), at the default "
-               f"threshold {stress['threshold']:.3f}. Measured by `{stress.get('command', 'python -m pneumo_core stress')}`.")
+               f"threshold {_pct(stress['threshold'])}. Measured by `{stress.get('command', 'python -m pneumo_core stress')}`.")
 
 
 def headline_metrics(report, threshold: float) -> None:

@@ -24,7 +24,7 @@ from pneumo_core import (
 from ui import state
 from ui.auth import identity_ui, viewer
 from ui.guard import guarded
-from ui.keyboard import keyboard_ui
+from ui.keyboard import CASE, keyboard_ui
 from ui.resources import get_bundle, get_predictor, get_report, get_review_log
 from ui.viewer import viewer_ui
 from ui.widgets import (
@@ -72,7 +72,7 @@ def case_table(cases) -> int | None:
              texts.SECOND_OPINION_FLAG: "yes" if c.needs_second_opinion else "",
              "Preset": texts.preset_title(c.preset), "Status": texts.STATUS_TITLES[c.status], "Events": len(c.history)}
             for c in cases]
-    return selectable_table(pd.DataFrame(rows), [c.reading_id for c in cases], state.WL_TABLE,
+    return selectable_table(pd.DataFrame(rows), [c.reading_id for c in cases], state.WL_TABLE, focus=CASE,
                             column_config={PROBABILITY_TITLE: PROBABILITY_COLUMN})
 
 
@@ -107,7 +107,11 @@ def case_detail(case, who, me, look) -> None:
     with left:
         kept_copy_view(case, me, look)
     with right:
-        st.markdown(f"#### Reading #{case.reading_id} · {texts.STATUS_TITLES[case.status]}")
+        # where keyboard focus goes when the case is opened (keyboard.CASE)
+        # (a div: Streamlit gives headings ids of its own)
+        st.markdown(f"<div id='pneumo-case' tabindex='-1' role='heading' aria-level='4' style='font-size:1.5rem;"
+                    f"font-weight:600;padding:0.5rem 0'>Reading #{case.reading_id} · "
+                    f"{texts.STATUS_TITLES[case.status]}</div>", unsafe_allow_html=True)
         st.markdown(f"Model: **{case.model_label}** at {texts.pct(case.probability)} "
                     f"({texts.preset_title(case.preset)}, PNEUMONIA from {texts.pct(case.threshold)})")
         reader = texts.who(case.reader, case.reader_verified)

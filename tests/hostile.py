@@ -156,6 +156,7 @@ GATED = [  # (name, builder(film u8) -> bytes, the gate's status, words of its r
     ("1x1", lambda f: _png(f[:1, :1]), REFUSED, "only 1x1 pixels"),
     ("1x100000", lambda f: _png(np.tile(f[:1], (1, 447))[:, :100_000]), REFUSED, "only 100000x1"),
     ("a strip 200x1000", lambda f: _png(np.tile(f, (1, 5))[:200, :1000]), REFUSED, "far longer"),
+    ("a tall strip 1x2000", lambda f: _png(np.tile(f, (9, 1))[:2000, :1]), REFUSED, "only 1x2000"),
     ("colour gradient", lambda f: _png(np.dstack([f, f[::-1], f[:, ::-1]])), REFUSED, "colour"),
     ("grey film stored as RGB", lambda f: _png(np.dstack([f, f, f])), OK, ""),
     ("dicom CT", lambda f: make_dicom(f, elements=(("Modality", "CS", "CT"),)), REFUSED, "CT image"),

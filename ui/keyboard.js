@@ -12,9 +12,9 @@
       if ((event.key !== "Enter" && event.key !== " ") || event.shiftKey || event.ctrlKey || event.altKey || event.metaKey) {
         return;
       }
-      const grid = event.target.closest ? event.target.closest('[data-testid="stDataFrame"]') : null;
-      if (!grid) {
-        return;
+      const grid = event.target.closest ? event.target.closest(".stDataFrameGlideDataEditor") : null;
+      if (!grid || event.target.closest("input, textarea, button, [role=menuitem]")) {
+        return;  // not the grid itself: its toolbar, search box and menus keep their own keys
       }
       event.preventDefault();
       event.stopPropagation();

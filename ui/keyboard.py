@@ -15,7 +15,8 @@ from . import state
 
 SCRIPT = (Path(__file__).with_name("keyboard.js")).read_text(encoding="utf-8")
 RESULT = "#pneumo-result"  # the big label of the open image (``widgets.label_ui(..., anchor=True)``)
-TABLE = '[data-testid="stDataFrame"] [tabindex="0"]'  # the batch table's grid
+CASE = "#pneumo-case"  # the heading of the case opened on the Review page
+TABLE = '[data-testid="stDataFrame"] [data-testid="data-grid-canvas"]'  # the batch table's grid (not its toolbar)
 
 
 def focus_next_run(target: str) -> None:

@@ -11,8 +11,8 @@ READER = "reader_name"
 
 HEATMAP_ADVANCED = "heatmap_advanced"  # the slow methods offered too
 HEATMAPS = "heatmap_cache"  # (key tuple) -> (map, seconds it took), at most widgets.MAX_HEATMAPS
-WINDOW = "window"  # + "-" + a film's key + "-preset" / "-range": its brightness and contrast
-VIEWER = "viewer"  # + "-" + a film's key: its figure (the zoom is kept per film)
+WINDOW = "window"  # + "-" + a film's key + "-preset" / "-range": its brightness and contrast while it is open
+VIEWER = "viewer"  # + "-" + a film's key: its figure (the zoom holds while the film stays open)
 
 # Read X-rays
 UPLOADS = "read_uploads"  # the file uploader (its key: this + "-" + the generation)

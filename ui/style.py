@@ -11,7 +11,7 @@ CSS = """<style>
 .stMainBlockContainer { padding-top: 2.2rem; padding-bottom: 3rem; }
 .stMainBlockContainer h1 { font-size: 2rem; padding-top: 0.4rem; padding-bottom: 0.4rem; }
 [data-testid="stMetricValue"] > div { overflow: visible; text-overflow: clip; }
-#pneumo-result:focus { outline: 2px solid rgba(53, 80, 122, 0.35); outline-offset: 3px; border-radius: 4px; }
+#pneumo-result:focus, #pneumo-case:focus { outline: 2px solid rgba(53, 80, 122, 0.35); outline-offset: 3px; border-radius: 4px; }
 </style>"""
 
 

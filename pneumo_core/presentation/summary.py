@@ -22,9 +22,9 @@ def one_in(rate: float) -> str:
     """A small rate as "about one in five" (for 0.214)."""
     words = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
     if rate <= 0:
-        return "none"
+        return "none of the"
     n = round(1 / rate)
-    return f"about one in {words.get(n, str(n))}" if n > 1 else "about every one"
+    return f"about one in {words.get(n, str(n))}" if n > 1 else f"{round(100 * rate)} in 100"
 
 
 def plain_summary(report: EvaluationReport, threshold: float, preset_name: str) -> list[str]:
@@ -42,6 +42,7 @@ def plain_summary(report: EvaluationReport, threshold: float, preset_name: str) 
               f"{with_interval(at['specificity'], ci['specificity'])}: {one_in(false_alarm_rate)} healthy children "
               "would be flagged as pneumonia and need a doctor to clear them.")
     second_opinion = "a second opinion beside a doctor's reading, never a diagnosis on its own."
-    third = (f"Its probabilities mean what they say (on average within {100 * ece:.1f} percentage points of how often "
-             f"pneumonia was really present), and it is {second_opinion}" if ece is not None else f"It is {second_opinion}")
+    third = (f"On average its probabilities were within {100 * ece:.1f} percentage points of how often pneumonia was really "
+             "present, but much less reliable in the middle range it flags as unsure; it is "
+             f"{second_opinion}" if ece is not None else f"It is {second_opinion}")
     return [first, second, third]

@@ -206,8 +206,7 @@ def about_model(train_images: int | None, members: int | None) -> str:
     films = f"{train_images:,} chest X-rays" if train_images else "chest X-rays"
     return (f"{nets.capitalize()} whose answers are averaged, trained from scratch on {films} of children aged 1–5 "
             "from one hospital in Guangzhou, China. It was never shown the films it is tested on. Its probability "
-            "is calibrated: of the films it gives about 30%, about 30 in 100 should have pneumonia (the next "
-            "section says how close it came).")
+            "is calibrated to be read as a chance (the next section says how close it came, and where it is not).")
 
 
 def known_limits(validation_specificity: float | None, test_specificity: float | None) -> str:
@@ -216,8 +215,9 @@ def known_limits(validation_specificity: float | None, test_specificity: float |
             f" On films set aside from its own training data it called {pct(validation_specificity)} of healthy "
             f"children healthy; on the separately collected test films only {pct(test_specificity)}.")
     return "\n".join([
-        f"- **It over-calls pneumonia on healthy children's films from elsewhere.**{drop} Expect more false alarms "
-        "on a new hospital's films; the High specificity setting removes some of them.",
+        f"- **It over-calls pneumonia on healthy children's films from outside its training data** (the test films, a "
+        f"separately collected set from the same hospital).{drop} Expect at least as many false alarms on a new "
+        "hospital's films; the High specificity setting removes some of them.",
         "- One hospital, one country, children aged 1–5: it has not been checked on any other population, and the "
         "data say nothing about sex, ethnicity or the X-ray machine.",
         "- It does not tell bacterial from viral pneumonia, and it looks for nothing else (effusion, pneumothorax, "

@@ -56,7 +56,7 @@ def viewer_figure(film: np.ndarray, heatmap_rgb: np.ndarray | None = None, color
         raise ValueError(f"expected the heatmap at the film's size {film.shape}; got {heatmap_rgb.shape[:2]}")
     h, w = film.shape
     gray = to_uint8(np.clip(film, 0.0, 1.0))
-    fig = go.Figure(go.Image(source=png_uri(np.repeat(gray[..., None], 3, axis=2)), hoverinfo="skip", name=FILM))
+    fig = go.Figure(go.Image(source=png_uri(gray), hoverinfo="skip", name=FILM))  # a grey PNG: a third of RGB
     shown = heatmap_rgb is not None and show_heatmap
     if heatmap_rgb is not None:
         fig.add_trace(go.Image(source=png_uri(heatmap_rgb), hoverinfo="skip", name=WITH_HEATMAP, visible=shown))

@@ -291,3 +291,23 @@ def test_no_copy_can_be_kept_of_a_dicom_declaring_burned_in_text(dicom_dir):
     at = upload(run_app(), ("burned-in.dcm", out.getvalue()))
     box = next(c for c in at.checkbox if c.label.startswith("Keep a de-identified copy"))
     assert box.disabled and "BurnedInAnnotation YES" in box.help
+
+
+def test_brightness_presets_set_the_slider_and_a_drag_clears_the_preset(fullres_dir):
+    from pneumo_core import window_presets
+
+    at = upload(run_app(), read_sample(fullres_dir, CLEAR_PNEUMONIA))
+
+    def grey_levels():
+        return next(s for s in at.slider if s.label == "Grey levels shown (%)")
+
+    assert grey_levels().value == (0, 100) and at.get("segmented_control")[0].value is None  # as acquired
+    at.get("segmented_control")[0].set_value("Lung detail").run()
+    assert not at.exception
+    display = next(iter(at.session_state[state.READ_IMAGES].values())).display  # what the viewer shows
+    low, high = window_presets(display)["Lung detail"]
+    assert grey_levels().value == (round(100 * low), round(100 * high)) and high < 1  # the brightest levels white
+    grey_levels().set_value((10, 60)).run()
+    assert not at.exception
+    assert at.get("segmented_control")[0].value is None  # a window of one's own: no preset claims it
+    assert grey_levels().value == (10, 60)

@@ -1,6 +1,7 @@
 """The Read page with the keyboard alone, in a real browser: type a name, open the file chooser,
 upload, land on the result, read it, record a reading and save it; then a batch, where Enter opens
-a table row. Focus must never fall back to the top of the page (``ui/keyboard.py``)."""
+a table row; then the Review worklist, where Enter opens the saved reading. Focus must never fall
+back to the top of the page (``ui/keyboard.py``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ BETWEEN_PRESETS = "NORMAL/NORMAL2-IM-0793-0001.jpeg"
 NAME_FIELD = "Your name or initials (demo mode: not verified)"
 ACTIVE = "() => { const a = document.activeElement; return a ? (a.getAttribute('aria-label') || a.innerText || a.id) : '' }"
 
+
+
+IN_TABLE = "() => !!document.activeElement.closest('.stDataFrameGlideDataEditor')"  # the grid, not its toolbar
 
 
 def _active(page) -> str:
@@ -95,25 +99,35 @@ def test_upload_read_and_save_with_the_keyboard_alone(app_url, artifacts, fullre
 
             # Tab into the form: the reading (Space chooses), the note, the copy box, then Save.
             _tab_to(page, lambda p: p.evaluate("() => document.activeElement.type === 'radio'"), limit=3)
-            page.keyboard.press("ArrowRight")  # Normal -> Pneumonia
+            page.keyboard.press("Space")  # Normal: a disagreement, so the reading goes to the review worklist
             page.keyboard.press("Tab")
             assert _active(page) == "Note (optional)"
             page.keyboard.type("read with the keyboard only")
             _tab_to(page, lambda p: _active(p) == "Save reading", limit=3)
             page.keyboard.press("Enter")
-            expect(page.get_by_text("You and the model agree: PNEUMONIA.")).to_be_visible()
+            expect(page.get_by_text("You read Normal; the model said PNEUMONIA")).to_be_visible()
             _focus_is_on_the_result(page)  # the form became the saved reading: focus stays on this image
             page.screenshot(path=artifacts / "keyboard-saved.png")
 
             # A batch: focus lands on the table; Enter opens the row under the cursor.
             _upload_more_with_keyboard(page, str(fullres_dir / BETWEEN_PRESETS))
-            page.wait_for_function("() => !!document.activeElement.closest('[data-testid=stDataFrame]')")
+            page.wait_for_function(IN_TABLE)
             idle(page)
             page.keyboard.press("ArrowDown")
             page.keyboard.press("Enter")
             expect(page.get_by_text("NORMAL2-IM-0793-0001.jpeg · JPEG")).to_be_visible()
             _focus_is_on_the_result(page)
             assert _active(page) == "NORMAL"
+
+            # Review: Tab into the worklist, Enter opens the saved reading, focus on the case
+            page.goto(f"{app_url}/review")
+            expect(page.get_by_role("heading", name="Review")).to_be_visible()
+            idle(page)
+            _tab_to(page, lambda p: p.evaluate(IN_TABLE), limit=40)
+            page.keyboard.press("ArrowDown")
+            page.keyboard.press("Enter")
+            page.wait_for_function("() => document.activeElement && document.activeElement.id === 'pneumo-case'")
+            assert _active(page).startswith("Reading #1")
             assert not page.get_by_test_id("stException").count()
         except Exception:
             page.screenshot(path=artifacts / "failure-keyboard.png")

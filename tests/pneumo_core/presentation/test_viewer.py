@@ -26,7 +26,7 @@ def _png(uri: str) -> np.ndarray:
 def test_film_and_heatmap_are_two_layers_with_a_colour_bar_and_a_switch():
     fig = viewer_figure(FILM_PIXELS, overlay(FILM_PIXELS, HEAT, 0.5, "turbo"), "turbo", "PNEUMONIA")
     film, heat, bar = fig.data
-    assert _png(film.source).shape == (80, 120, 3) and _png(heat.source).shape == (80, 120, 3)
+    assert _png(film.source).shape == (80, 120) and _png(heat.source).shape == (80, 120, 3)  # the film as grey
     assert heat.visible and bar.marker.showscale and "PNEUMONIA" in bar.marker.colorbar.title.text
     buttons = fig.layout.updatemenus[0].buttons
     assert [b.label for b in buttons] == [FILM, WITH_HEATMAP]
