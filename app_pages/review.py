@@ -277,7 +277,7 @@ def page() -> None:
     me = viewer(who)
     st.title("Review")
     work, errors = st.tabs(["Worklist from the review log" if me.is_reviewer else "My readings",
-                            "Model mistakes on the test split"])
+                            "Model mistakes on the test films"])
     with work:
         worklist(meta, who, me, look)
     with errors:

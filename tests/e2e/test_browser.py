@@ -129,7 +129,7 @@ def _walk_through(page, expect, url, artifacts, fullres_dir, dicom_dir) -> None:
     expect(page.get_by_text("marked reviewed: E2E: checked, model right")).to_be_visible()
     _shot(page, artifacts / "5-review-worklist.png")
 
-    _go(page, "tab", "Model mistakes on the test split")
+    _go(page, "tab", "Model mistakes on the test films")
     expect(page.get_by_text("regions that raised the score for")).to_be_visible()
     _shot(page, artifacts / "6-review-mistakes.png")
 

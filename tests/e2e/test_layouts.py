@@ -121,7 +121,7 @@ def _review(page, expect, url, artifacts, screen) -> None:
     for name in ("Status", "Cases", "Preset"):
         _whole(main.get_by_role("combobox", name=name), f"the {name} filter")
     page.screenshot(path=artifacts / f"layout-{screen}-review.png")
-    page.get_by_role("tab", name="Model mistakes on the test split").click()
+    page.get_by_role("tab", name="Model mistakes on the test films").click()
     expect(page.get_by_text("regions that raised the score for").last).to_be_visible()
     idle(page)
     page.screenshot(path=artifacts / f"layout-{screen}-mistakes.png")
