@@ -1,5 +1,5 @@
 """Review: the worklist of readings where doctor and model disagreed or the model was unsure (re-read,
-comment, mark reviewed; the history stays), and the model's own mistakes on the test split."""
+comment, mark reviewed; the history stays), and the model's own mistakes on the test films (ui/mistakes.py)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,6 @@ from pneumo_core import (
     ExplanationError,
     PneumoError,
     ReviewLogError,
-    Settings,
-    decide,
     load_image,
     texts,
 )
@@ -25,14 +23,14 @@ from ui import state
 from ui.auth import identity_ui, viewer
 from ui.guard import guarded
 from ui.keyboard import CASE, keyboard_ui
-from ui.resources import get_bundle, get_predictor, get_report, get_review_log
+from ui.mistakes import mistakes_tab
+from ui.resources import get_bundle, get_predictor, get_review_log
 from ui.viewer import viewer_ui
 from ui.widgets import (
     PROBABILITY_COLUMN,
     PROBABILITY_TITLE,
     as_percent,
     heatmap_controls_ui,
-    label_ui,
     operating_point_ui,
     selectable_table,
     session_heatmap,
@@ -206,68 +204,6 @@ def worklist(meta, who, me, look) -> None:
         case_detail(cases[row], who, me, look)
 
 
-def mistakes(meta, preset, threshold, look) -> None:
-    report = get_report()
-    t = threshold if threshold is not None else meta.presets[preset]
-    found = report.mistakes(t)
-    counts = {k: sum(m.kind == k for m in found) for k in texts.MISTAKE_KINDS}
-    named = {k: texts.count(n, *texts.MISTAKE_TITLES[k]) for k, n in counts.items()}
-    st.markdown(f"With {texts.preset_title(preset or CUSTOM)} (PNEUMONIA from {texts.pct(t)}) the model gets "
-                f"**{len(found)}** of the {len(report.probabilities)} test films wrong: "
-                f"**{named['false negative']}** and **{named['false positive']}**. Most confident mistakes first.")
-    # the options' wording never changes, so the choice survives a change of preset
-    if st.session_state.get(state.MISTAKE_KIND) not in texts.MISTAKE_KINDS:
-        st.session_state[state.MISTAKE_KIND] = texts.MISTAKE_KINDS[0]
-    kind = st.radio("Show", list(texts.MISTAKE_KINDS), horizontal=True, key=state.MISTAKE_KIND,
-                    format_func=lambda k: texts.MISTAKE_TITLES[k][1].capitalize())
-    chosen = [m for m in found if m.kind == kind]
-    if not chosen:
-        st.success(f"No {texts.MISTAKE_TITLES[kind][1]} at this threshold.")
-        return
-    event = st.dataframe(pd.DataFrame([{"File": m.file, "Truth": m.truth.capitalize(),
-                                        "Kind": texts.SUBTYPE_TITLES.get(m.subtype, m.subtype) or "—",
-                                        PROBABILITY_TITLE: as_percent(m.probability)} for m in chosen]),
-                         hide_index=True, on_select="rerun", selection_mode="single-row",
-                         key=f"{state.MISTAKE_TABLE}-{kind}", height=260 if len(chosen) > 6 else "auto",
-                         column_config={PROBABILITY_TITLE: PROBABILITY_COLUMN})
-    settings = Settings.from_env()
-    test_dir = settings.test_dir
-    if not test_dir.is_dir():
-        st.info(f"To see these images and their heatmaps, put the Kermany et al. chest X-ray data "
-                f"(`test/NORMAL`, `test/PNEUMONIA`) at `{settings.data_dir}` or set `PNEUMO_DATA_DIR` to its folder, "
-                "then reload. The list above needs no images.")
-        return
-    rows = event.selection.rows
-    mistake = chosen[rows[0] if rows else 0]
-    show_mistake(mistake, test_dir, decide(mistake.probability, meta, preset, threshold), look)
-
-
-def show_mistake(m, test_dir, pred, look) -> None:
-    method, opacity, colormap = look
-    path = test_dir / m.truth / m.file
-    try:
-        pixels = load_image(path).pixels
-    except PneumoError as exc:
-        st.warning(f"{m.file} could not be read from the data folder: {exc}")
-        return
-    left, right = st.columns([3, 2], gap="medium")
-    kind = texts.SUBTYPE_TITLES.get(m.subtype, m.subtype)
-    truth = f"{m.truth}" + (f" ({kind})" if kind else "")
-    with right:
-        label_ui(pred.label, "<small>the model's label</small>")
-        st.markdown(f"**{texts.PROBABILITY_TITLE}: {texts.pct(m.probability)}**")
-        st.markdown(f"Truth: **{truth}**")
-    heat, caption = None, f"{m.file} · truth {truth}"
-    with left:
-        try:
-            heat = session_heatmap(("mistake", m.file, pred.label, method), method,
-                                   lambda: get_predictor().explain(pixels, pred.label, method))
-            caption += f" · {texts.heatmap_caption(method, pred.label)}"
-        except ExplanationError as exc:
-            st.warning(str(exc))
-        viewer_ui(f"mistake-{m.file}", pixels, heat, pred.label, opacity, colormap, caption)
-
-
 @guarded
 def page() -> None:
     meta = get_bundle().meta
@@ -281,7 +217,7 @@ def page() -> None:
     with work:
         worklist(meta, who, me, look)
     with errors:
-        mistakes(meta, preset, threshold, look)
+        mistakes_tab(meta, preset, threshold, look)
     keyboard_ui()  # Enter or Space opens a table row
 
 
