@@ -17,7 +17,6 @@ from pneumo_core import (
     MAX_NAME,
     MAX_NOTE,
     AccessDenied,
-    ExplanationError,
     Identity,
     ReadImage,
     ReviewLogError,
@@ -32,17 +31,15 @@ from ui.auth import identity_ui
 from ui.guard import guarded
 from ui.keyboard import RESULT, TABLE, focus_next_run, keyboard_ui
 from ui.resources import get_bundle, get_predictor, get_review_log
-from ui.viewer import viewer_ui
+from ui.viewer import film_view, viewer_ui
 from ui.widgets import (
     PROBABILITY_COLUMN,
     PROBABILITY_TITLE,
     as_percent,
     heatmap_controls_ui,
-    heatmap_seconds,
     operating_point_ui,
     prediction_ui,
     selectable_table,
-    session_heatmap,
 )
 
 
@@ -193,17 +190,10 @@ def full_view(predictor, r: ReadImage, pred, method, opacity, colormap, reader) 
         prediction_ui(pred, meta.band)
         reading_form(r, pred, reader, meta.weights_sha256)  # before the slow heatmap: typing can start at once
         report_slot = st.container()
-    heat, caption = None, ""
     with left:
-        key = (r.digest, pred.label, method)
-        try:
-            heat = session_heatmap(key, method, lambda: predictor.explain(r.prepared, pred.label, method,
-                                                                          out_size=r.display.shape))
-            caption = f"{texts.heatmap_caption(method, pred.label)} (computed in {heatmap_seconds(key):.1f} s)"
-        except ExplanationError as exc:
-            st.warning(str(exc))
-        viewer_ui(r.digest, r.display, heat, pred.label, opacity, colormap,
-                  _film_caption(r) + (f" · {caption}" if caption else ""))
+        heat = film_view(r.digest, r.display, pred.label, (method, opacity, colormap),
+                         lambda m: predictor.explain(r.prepared, pred.label, m, out_size=r.display.shape),
+                         _film_caption(r))
     _, saved = _state()
     reference = report_slot.text_input(
         "Reference on the PDF (optional)", key=f"pdf-ref-{r.digest}", max_chars=MAX_NAME,

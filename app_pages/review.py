@@ -13,7 +13,6 @@ from pneumo_core import (
     DOCTOR_LABELS,
     MAX_NOTE,
     AccessDenied,
-    ExplanationError,
     PneumoError,
     ReviewLogError,
     load_image,
@@ -25,7 +24,7 @@ from ui.guard import guarded
 from ui.keyboard import CASE, keyboard_ui
 from ui.mistakes import mistakes_tab
 from ui.resources import get_bundle, get_predictor, get_review_log
-from ui.viewer import viewer_ui
+from ui.viewer import film_view
 from ui.widgets import (
     PROBABILITY_COLUMN,
     PROBABILITY_TITLE,
@@ -33,7 +32,6 @@ from ui.widgets import (
     heatmap_controls_ui,
     operating_point_ui,
     selectable_table,
-    session_heatmap,
 )
 
 ACTIONS = texts.REVIEW_ACTION_TITLES
@@ -76,7 +74,6 @@ def case_table(cases) -> int | None:
 
 def kept_copy_view(case, me, look) -> None:
     """The copy kept with a reading in the viewer, with a heatmap recomputed from that copy."""
-    method, opacity, colormap = look
     data = get_review_log().image(case.reading_id, me) if case.has_image else None
     if not data:
         st.info("No image copy was kept for this reading: the reader did not ask for one.", icon=":material/hide_image:")
@@ -86,15 +83,10 @@ def kept_copy_view(case, me, look) -> None:
     except PneumoError as exc:
         st.warning(f"The copy kept with this reading could not be read: {exc}")
         return
-    heat, caption = None, "De-identified copy kept at saving"
-    try:
-        heat = session_heatmap(("kept", case.reading_id, case.model_label, method), method,
-                               lambda: get_predictor().explain(pixels, case.model_label, method))
-        caption += (f" · {texts.heatmap_caption(method, case.model_label)}, recomputed from this copy (it may differ "
-                    "slightly from the one the reader saw on the full-size image)")
-    except ExplanationError as exc:
-        st.warning(str(exc))
-    viewer_ui(f"kept-{case.reading_id}", pixels, heat, case.model_label, opacity, colormap, caption)
+    film_view(f"kept-{case.reading_id}", pixels, case.model_label, look,
+              lambda m: get_predictor().explain(pixels, case.model_label, m),
+              "De-identified copy kept at saving; its heatmap is recomputed from this copy and may differ slightly "
+              "from the one the reader saw on the full-size image")
 
 
 def case_detail(case, who, me, look) -> None:

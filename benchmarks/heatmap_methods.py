@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> None:
     predictor = Predictor()
     images = [load_image(f.read_bytes()) for f in files]
     prepared = [predictor.prepare(i) for i in images]
-    labels = [p.label for p in predictor.predict_batch(images)]
+    labels = [p.label for p in predictor.predict_batch(prepared)]  # prepared once, as the app does
     def explain(x, label, method) -> tuple[float, bool]:
         """Seconds taken, and whether a map came back (an empty one is an ExplanationError, as in the app)."""
         start = time.perf_counter()

@@ -7,12 +7,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pneumo_core import CUSTOM, ExplanationError, PneumoError, Settings, decide, load_image, texts
+from pneumo_core import CUSTOM, PneumoError, Settings, decide, load_image, texts
 
 from . import state
 from .resources import get_predictor, get_report
-from .viewer import viewer_ui
-from .widgets import PROBABILITY_COLUMN, PROBABILITY_TITLE, as_percent, label_ui, session_heatmap
+from .viewer import film_view
+from .widgets import PROBABILITY_COLUMN, PROBABILITY_TITLE, as_percent, label_ui
 
 
 def mistakes_tab(meta, preset, threshold, look) -> None:
@@ -54,7 +54,6 @@ def mistakes_tab(meta, preset, threshold, look) -> None:
 
 
 def show_mistake(m, test_dir, pred, look) -> None:
-    method, opacity, colormap = look
     path = test_dir / m.truth / m.file
     try:
         pixels = load_image(path).pixels
@@ -68,12 +67,6 @@ def show_mistake(m, test_dir, pred, look) -> None:
         label_ui(pred.label, "<small>the model's label</small>")
         st.markdown(f"**{texts.PROBABILITY_TITLE}: {texts.pct(m.probability)}**")
         st.markdown(f"Truth: **{truth}**")
-    heat, caption = None, f"{m.file} · truth {truth}"
     with left:
-        try:
-            heat = session_heatmap(("mistake", m.file, pred.label, method), method,
-                                   lambda: get_predictor().explain(pixels, pred.label, method))
-            caption += f" · {texts.heatmap_caption(method, pred.label)}"
-        except ExplanationError as exc:
-            st.warning(str(exc))
-        viewer_ui(f"mistake-{m.file}", pixels, heat, pred.label, opacity, colormap, caption)
+        film_view(f"mistake-{m.file}", pixels, pred.label, look,
+                  lambda method: get_predictor().explain(pixels, pred.label, method), f"{m.file} · truth {truth}")

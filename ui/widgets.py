@@ -11,6 +11,7 @@ import streamlit as st
 from pneumo_core import COLORMAPS, CUSTOM, HEATMAP_METHODS, METHODS, Prediction, texts
 
 from . import state
+from .keyboard import focus_next_run
 
 DEFAULT_OPACITY = 0.45
 MAX_HEATMAPS = 24  # heatmaps kept per session (oldest dropped first)
@@ -73,9 +74,10 @@ def heatmap_controls_ui() -> tuple[str, float, str]:
     return method, opacity, colormap
 
 
-def session_heatmap(key: tuple, method: str, compute):
+def session_heatmap(key: tuple, method: str, compute) -> tuple:
     """A heatmap computed once per session for ``key`` (with a spinner), the oldest dropped past
-    ``MAX_HEATMAPS``; ``compute()`` returns a ``Heatmap``. Raises what ``compute`` raises."""
+    ``MAX_HEATMAPS``; ``compute()`` returns a ``Heatmap``. Returns (its values, the seconds it took
+    to compute). Raises what ``compute`` raises."""
     heatmaps = st.session_state.setdefault(state.HEATMAPS, {})
     if key not in heatmaps:
         slow = "" if HEATMAP_METHODS[method].per_member else f" (this method takes {texts.SCORECAM_TIME})"
@@ -85,13 +87,7 @@ def session_heatmap(key: tuple, method: str, compute):
             heatmaps[key] = (values, time.perf_counter() - start)
         while len(heatmaps) > MAX_HEATMAPS:
             heatmaps.pop(next(iter(heatmaps)))
-    return heatmaps[key][0]
-
-
-def heatmap_seconds(key: tuple) -> float | None:
-    """How long the heatmap cached at ``key`` took to compute, in seconds."""
-    entry = st.session_state.get(state.HEATMAPS, {}).get(key)
-    return None if entry is None else entry[1]
+    return heatmaps[key]
 
 
 def label_ui(label: str, suffix: str = "", anchor: bool = False) -> None:
@@ -128,7 +124,7 @@ def selectable_table(frame, ids: list, key: str, focus: str | None = None, **kwa
                          selection_default={"selection": {"rows": default}} if default else None, **kwargs)
     if event.selection.rows:
         if focus and st.session_state.get(open_key) != ids[event.selection.rows[0]]:
-            st.session_state[state.FOCUS] = focus
+            focus_next_run(focus)
         st.session_state[open_key] = ids[event.selection.rows[0]]
     opened = st.session_state.get(open_key)
     return ids.index(opened) if opened in ids else None

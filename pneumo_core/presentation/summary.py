@@ -11,7 +11,7 @@ def with_interval(value: float | None, interval: tuple[float, float] | None) -> 
     """"78.6% (95% CI 72.9–83.4%)"."""
     if value is None:
         return "—"
-    return pct(value) + ("" if interval is None else f" (95% CI {pct(interval[0])[:-1]}–{pct(interval[1])})")
+    return pct(value) + ("" if interval is None else f" ({interval_text(interval)})")
 
 
 def interval_text(interval: tuple[float, float] | None) -> str:
