@@ -8,6 +8,7 @@ import streamlit as st
 
 from pneumo_core import CUSTOM, PUBLISHED, charts, summary, texts
 from ui import state
+from ui.comparison import comparison_section
 from ui.guard import guarded
 from ui.resources import get_bundle, get_gate_report, get_report
 
@@ -128,6 +129,7 @@ def page() -> None:
     st.caption("Published figures are quoted as their authors report them; only the first row was measured here. "
                "The published models start from ImageNet weights; this one is trained from scratch because no "
                "pretrained weights can be downloaded where it is built.")
+    comparison_section()
 
 
 page()

@@ -18,8 +18,7 @@ from pathlib import Path
 
 from benchmarks.bench_inference import timed
 from pneumo_core import ModelBundle, Predictor, Settings, load_image
-from pneumo_core.decision import CLASSES
-from pneumo_core.model.metadata import ModelMetadata, sha256_of
+from pneumo_core.training.compare_speed import untrained_bundle
 
 DEFAULT = Settings.from_env().fullres_dir / "PNEUMONIA" / "person35_bacteria_180.jpeg"
 # (row name, architecture, width, members); None = the committed model
@@ -29,30 +28,13 @@ NETWORKS = [("ResNet50V2 (keras.applications)", "resnet50v2", 0, 1),
             ("fast (model v2), width 32", "fast", 32, 1)]
 
 
-def untrained_bundle(folder: Path, architecture: str, width: int, members: int) -> ModelBundle:
-    import keras
-
-    from pneumo_core.model.architecture import build_ensemble, build_model, gradcam_layers, member_prefix
-
-    keras.utils.set_random_seed(0)
-    nets = [build_model(224, width=width, prefix=member_prefix(i), architecture=architecture) for i in range(members)]
-    model = nets[0] if architecture == "resnet50v2" else build_ensemble(nets, 224, width)
-    bundle = ModelBundle(folder / f"{architecture}.keras")
-    model.save(bundle.weights)
-    bundle.write_metadata(ModelMetadata(
-        version=f"untrained-{architecture}", classes=CLASSES, input_size=224, preprocessing="benchmark",
-        temperature=1.0, presets={"balanced": 0.5}, default_preset="balanced", band=(0.4, 0.6),
-        gradcam_layers=tuple(gradcam_layers(nets)), weights_sha256=sha256_of(bundle.weights)))
-    return bundle
-
-
 def main(path: str = str(DEFAULT)) -> int:
     data = Path(path).read_bytes()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for name, architecture, width, members in NETWORKS:
-            bundle = ModelBundle.default() if architecture is None else untrained_bundle(Path(tmp), architecture,
-                                                                                      width, members)
+            bundle = (ModelBundle.default() if architecture is None
+                      else untrained_bundle(Path(tmp), architecture, 224, width, members))
             predictor = Predictor(bundle)
 
             def predict(predictor=predictor):

@@ -9,10 +9,11 @@ network is loaded when a ``Predictor`` is made. Where each name lives:
 - ``decision``: ``Prediction``, ``decide``, ``label_at``, ``CLASSES``, ``CONFIDENT``, ``SECOND_OPINION``;
 - ``model``: ``ModelBundle``, ``ModelMetadata``, ``Predictor``, ``PreparedImage``, ``Heatmap``,
   ``METHODS``, ``HEATMAP_METHODS``;
-- ``evaluation``: ``EvaluationReport``, ``Mistake``, ``PUBLISHED``, ``Published``;
+- ``evaluation``: ``EvaluationReport``, ``Mistake``, ``PUBLISHED``, ``Published``, ``ComparisonReport``,
+  ``read_comparison``;
 - ``access``: ``Identity``, ``AccessPolicy``;
 - ``review``: ``ReviewLog``, ``Case``, ``Event``, ``DOCTOR_LABELS``, ``EVENT_KINDS``;
-- ``presentation``: ``texts``, ``charts``, ``summary``, ``case_report_pdf``, ``viewer_figure``, ``VIEWER_CONFIG``,
+- ``presentation``: ``texts``, ``charts``, ``summary``, ``comparison``, ``case_report_pdf``, ``viewer_figure``, ``VIEWER_CONFIG``,
   ``VIEWER_TOP_MARGIN``;
 - ``uploads``: ``read_uploads``, ``ReadImage``; ``config``: ``Settings``; ``errors``: the exceptions.
 """
@@ -51,6 +52,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {  # name -> (module, attribute; None
     **{n: ("model.heatmaps", n) for n in ("HEATMAP_METHODS", "METHODS", "Heatmap")},
     **{n: ("evaluation.report", n) for n in ("EvaluationReport", "Mistake")},
     **{n: ("evaluation.published", n) for n in ("PUBLISHED", "Published")},
+    **{n: ("evaluation.comparison", n) for n in ("ComparisonReport", "read_comparison")},
     "Identity": ("access.identity", "Identity"),
     "AccessPolicy": ("access.policy", "AccessPolicy"),
     "ReviewLog": ("review.log", "ReviewLog"),
@@ -59,6 +61,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {  # name -> (module, attribute; None
     "texts": ("presentation.texts", None),
     "charts": ("presentation.charts", None),
     "summary": ("presentation.summary", None),
+    "comparison": ("presentation.comparison", None),
     "case_report_pdf": ("presentation.case_pdf", "case_report_pdf"),
     **{n: ("uploads", n) for n in ("ReadImage", "read_uploads")},
 }

@@ -11,6 +11,8 @@ that knows where the repository is. Every variable is optional:
 - ``PNEUMO_DATABASE_URL``: the review log's database (e.g. ``postgresql+psycopg://u@host/db``);
   default a SQLite file in the var folder.
 - ``PNEUMO_MODEL``: the model file to serve; default ``models/pneumo_cnn.keras``.
+- ``PNEUMO_COMPARISON``: the comparison report of the published architectures (``compare``);
+  default ``models/comparison.json``.
 
 Reading the settings has no side effect: nothing is created until something is written.
 """
@@ -25,8 +27,10 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATASETS = REPO_ROOT.parent / "shared" / "datasets"
 DEFAULT_MODEL = REPO_ROOT / "models" / "pneumo_cnn.keras"
+DEFAULT_COMPARISON = REPO_ROOT / "models" / "comparison.json"
 ENV = {"data_dir": "PNEUMO_DATA_DIR", "fullres_dir": "PNEUMO_FULLRES_DIR", "dicom_dir": "PNEUMO_DICOM_DIR",
-       "var_dir": "PNEUMO_VAR_DIR", "database_url": "PNEUMO_DATABASE_URL", "model_path": "PNEUMO_MODEL"}
+       "var_dir": "PNEUMO_VAR_DIR", "database_url": "PNEUMO_DATABASE_URL", "model_path": "PNEUMO_MODEL",
+       "comparison_path": "PNEUMO_COMPARISON"}
 REVIEW_LOG_FILE = "review-log.sqlite3"
 
 
@@ -38,6 +42,7 @@ class Settings:
     var_dir: Path
     database_url: str
     model_path: Path
+    comparison_path: Path = DEFAULT_COMPARISON
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -55,6 +60,7 @@ class Settings:
             var_dir=var_dir,
             database_url=get("database_url") or f"sqlite:///{var_dir / REVIEW_LOG_FILE}",
             model_path=Path(get("model_path") or DEFAULT_MODEL),
+            comparison_path=Path(get("comparison_path") or DEFAULT_COMPARISON),
         )
 
     @property

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pneumo_core import EvaluationReport, ModelBundle, Predictor, ReviewLog
+from pneumo_core import ComparisonReport, EvaluationReport, ModelBundle, Predictor, ReviewLog, Settings, read_comparison
 
 
 @st.cache_resource(show_spinner=False)
@@ -35,3 +35,9 @@ def get_report() -> EvaluationReport:
 def get_gate_report() -> dict | None:
     """How the input gate did when it was measured (out-of-scope images, test films), or None."""
     return get_bundle().gate_report()
+
+
+@st.cache_resource(show_spinner=False)
+def get_comparison() -> ComparisonReport | None:
+    """The published architectures measured under this app's protocol (``compare``), or None before it is run."""
+    return read_comparison(Settings.from_env().comparison_path)

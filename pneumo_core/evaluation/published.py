@@ -32,3 +32,15 @@ PUBLISHED = (
               "Accuracy 0.88 to 0.957 across projects, as reported on the Kaggle test split; whether the "
               "epoch or threshold was chosen on that same split is not documented."),
 )
+
+# What was published for each architecture of the comparison (``python -m pneumo_core compare``),
+# as its authors report it; they started from ImageNet weights, the comparison from random ones.
+CLAIMS_BY_ARCHITECTURE = {
+    "mlp": "Shown beside a CNN and VGG16 in one public project, whose best was 92% accuracy (VGG16).",
+    "cnn3": "Shown beside InceptionV3 in one public project, whose best was 76% accuracy.",
+    "vgg16": "92% accuracy (public notebook, ImageNet weights, selection not documented).",
+    "resnet50v2": "91.5% accuracy (public notebook, ImageNet weights, selection not documented).",
+    "inceptionv3": "Kermany et al. 2018: 92.8% accuracy, 93.2% sensitivity, 90.1% specificity, AUC 0.968 (ImageNet "
+                   "weights); 76% accuracy in a public notebook.",
+    "mobilenetv2": "No result published on this data set; here as the usual small, fast network.",
+}

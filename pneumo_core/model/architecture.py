@@ -4,13 +4,16 @@ Standard layers only, so a model trained with the JAX or PyTorch backend on the 
 unchanged with TensorFlow on the CPU. The output is one sigmoid unit: P(PNEUMONIA) before
 calibration. The last stage (``GRADCAM_LAYER``) keeps a 1/16 resolution map for Grad-CAM.
 
-Two architectures (``ARCHITECTURES``):
+The architectures (``ARCHITECTURES``):
 - ``resnet``: a compact residual CNN (the shipped ensemble's members: 3x3 convolutions, ~1 M
   parameters at width 24);
 - ``fast``: model v2's, MobileNet-like: depthwise-separable blocks with residual connections
   (~0.35 M parameters, ~1.5 MB at width 32), several times cheaper on a CPU;
-- ``resnet50v2``: Keras' ResNet50V2 from random weights, the reference the speed targets name.
-A member's architecture is in its name (``{prefix}pneumo_cnn`` or ``{prefix}pneumo_fast``).
+- the published ones (``published_nets``: an MLP, a 3-layer CNN, VGG16, ResNet50V2, InceptionV3,
+  MobileNetV2) from random weights, for the comparison; ResNet50V2 is also the reference the speed
+  targets name. Their last map (1/32 of the input for the applications) is renamed ``stage4_out``.
+A member's architecture is in its name (``{prefix}pneumo_cnn``, ``{prefix}pneumo_fast``,
+``{prefix}pneumo_vgg16``...).
 """
 
 from __future__ import annotations
@@ -18,11 +21,13 @@ from __future__ import annotations
 import keras
 from keras import layers
 
+from .published_nets import PUBLISHED_NETS
+
 LOGIT_LAYER = "logit"
 OUTPUT_LAYER = "probability"
 GRADCAM_LAYER = "stage4_out"
 POOL_LAYER = "gap"  # each member's pooled features (what the input gate measures)
-_MEMBER_NAMES = {"resnet": "pneumo_cnn", "fast": "pneumo_fast", "resnet50v2": "pneumo_resnet50v2"}
+_MEMBER_NAMES = {"resnet": "pneumo_cnn", "fast": "pneumo_fast", **{name: f"pneumo_{name}" for name in PUBLISHED_NETS}}
 
 
 def _conv_bn(x, filters: int, name: str, stride: int = 1):
@@ -74,15 +79,16 @@ def _fast_features(x, width: int, prefix: str):
     return _separable(x, width * 8, f"{prefix}stage4")  # its output is ``stage4_out``: Grad-CAM's map
 
 
-def _resnet50v2_features(x, width: int, prefix: str):
-    """Keras' ResNet50V2, randomly initialised (no weights can be downloaded here; ``width`` unused),
-    its last map renamed ``stage4_out`` (1/32 of the input). Its layers carry Keras' own names, so
-    two of them cannot be merged into one ensemble."""
-    base = keras.applications.ResNet50V2(include_top=False, weights=None, input_tensor=x)
-    return layers.Activation("linear", name=f"{prefix}{GRADCAM_LAYER}")(base.output)
+def _published(builder):
+    """A published architecture's features, its last map renamed ``{prefix}stage4_out`` for Grad-CAM
+    (``width`` unused: the published sizes are kept)."""
+    def features(x, width: int, prefix: str):
+        return layers.Activation("linear", name=f"{prefix}{GRADCAM_LAYER}")(builder(x, prefix))
+    return features
 
 
-ARCHITECTURES = {"resnet": _resnet_features, "fast": _fast_features, "resnet50v2": _resnet50v2_features}
+ARCHITECTURES = {"resnet": _resnet_features, "fast": _fast_features,
+                 **{name: _published(builder) for name, (builder, _) in PUBLISHED_NETS.items()}}
 
 
 def _backbone(inputs, width: int, dropout: float, prefix: str, architecture: str = "resnet"):
@@ -143,6 +149,9 @@ def build_ensemble(members: list, input_size: int, width: int = 24):
     mean = layers.Average(name=LOGIT_LAYER)(logits) if len(logits) > 1 else logits[0]
     out = layers.Activation("sigmoid", name=OUTPUT_LAYER)(mean)
     ensemble = keras.Model(inputs, out, name=f"pneumo_ensemble_{len(members)}")
+    if len(members) == 1:  # the same graph built again, so its weights come in the same order (some
+        ensemble.set_weights(members[0].get_weights())  # Keras applications name their layers on their own)
+        return ensemble
     for member in members:
         for layer in member.layers:
             if layer.weights and layer.name != OUTPUT_LAYER:

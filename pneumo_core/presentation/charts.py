@@ -9,7 +9,7 @@ from ..evaluation.report import EvaluationReport
 from .texts import BAND_COLOUR, LABEL_COLOURS, NEUTRAL_COLOUR, PROBABILITY_TITLE, SUBTYPE_TITLES, pct, preset_title
 
 # Sized for a projector as well as a laptop: 15-px text, 18-px titles.
-_LAYOUT = dict(template="plotly_white", height=440, margin=dict(l=60, r=20, t=56, b=20),
+LAYOUT = dict(template="plotly_white", height=440, margin=dict(l=60, r=20, t=56, b=20),
                font=dict(size=15), title_font=dict(size=18),
                legend=dict(orientation="h", yanchor="top", y=-0.2, x=0, font=dict(size=14)))
 _MARKERS = {"screening": "diamond", "balanced": "circle", "high_specificity": "square"}
@@ -32,7 +32,7 @@ def roc(report: EvaluationReport) -> go.Figure:
         fig.add_trace(go.Scatter(x=[1 - m["specificity"]], y=[m["sensitivity"]], mode="markers", name=title,
                                  marker=dict(size=12, symbol=_MARKERS.get(name, "x"))))
     fig.update_layout(title=f"ROC curve (AUC {report.ranking['roc_auc']:.3f})", xaxis_title="1 − specificity",
-                      yaxis_title="Sensitivity", **_LAYOUT)
+                      yaxis_title="Sensitivity", **LAYOUT)
     return fig
 
 
@@ -44,7 +44,7 @@ def precision_recall(report: EvaluationReport) -> go.Figure:
         fig.add_trace(go.Scatter(x=[m["sensitivity"]], y=[m["precision"]], mode="markers", name=title,
                                  marker=dict(size=12, symbol=_MARKERS.get(name, "x"))))
     fig.update_layout(title=f"Precision–recall (AUC {report.ranking['pr_auc']:.3f})", xaxis_title="Recall (sensitivity)",
-                      yaxis_title="Precision", **_LAYOUT)
+                      yaxis_title="Precision", **LAYOUT)
     return fig
 
 
@@ -57,7 +57,7 @@ def confusion(report: EvaluationReport, threshold: float) -> go.Figure:
     fig = go.Figure(go.Heatmap(z=z, x=["Model: NORMAL", "Model: PNEUMONIA"], y=["Truth: NORMAL", "Truth: PNEUMONIA"],
                                text=text, texttemplate="%{text}", colorscale="Blues", showscale=False))
     fig.update_traces(textfont=dict(size=16))
-    fig.update_layout(title=f"Right and wrong at threshold {pct(threshold)}", yaxis_autorange="reversed", **_LAYOUT)
+    fig.update_layout(title=f"Right and wrong at threshold {pct(threshold)}", yaxis_autorange="reversed", **LAYOUT)
     return fig
 
 
@@ -78,7 +78,7 @@ def threshold_tradeoff(report: EvaluationReport, threshold: float) -> go.Figure:
                       annotation_font=dict(color=BAND_COLOUR))
     fig.update_layout(title="Sensitivity and specificity against the threshold",
                       xaxis_title=f"Threshold on the {PROBABILITY_TITLE.lower()}", xaxis_tickformat=".0%",
-                      yaxis_title="Rate", yaxis_tickformat=".0%", yaxis_range=[0, 1.02], **_LAYOUT)
+                      yaxis_title="Rate", yaxis_tickformat=".0%", yaxis_range=[0, 1.02], **LAYOUT)
     return fig
 
 
@@ -96,7 +96,7 @@ def reliability(report: EvaluationReport) -> go.Figure:
                             "points on average; marker size: number of films</sup>",
                       xaxis_title=f"{PROBABILITY_TITLE} given", xaxis_tickformat=".0%", yaxis_tickformat=".0%",
                       yaxis_title="Share that had pneumonia",
-                      xaxis_range=[0, 1], yaxis_range=[0, 1.02], **_LAYOUT)
+                      xaxis_range=[0, 1], yaxis_range=[0, 1.02], **LAYOUT)
     return fig
 
 
@@ -109,5 +109,5 @@ def subtype_sensitivity(report: EvaluationReport, threshold: float) -> go.Figure
                            textposition="inside", marker_color=LABEL_COLOURS["PNEUMONIA"]))
     fig.update_layout(title=f"Pneumonias found, by type, at threshold {pct(threshold)}", yaxis_title="Sensitivity",
                       yaxis_tickformat=".0%",
-                      yaxis_range=[0, 1.05], **_LAYOUT)
+                      yaxis_range=[0, 1.05], **LAYOUT)
     return fig

@@ -1,4 +1,5 @@
-"""The offline commands of ``python -m pneumo_core``: train, ensemble, calibrate, evaluate.
+"""The offline commands of ``python -m pneumo_core``: train, ensemble, assemble, calibrate, evaluate, stress,
+and compare (``compare`` declares its own).
 
 ``add_commands`` declares their options (light: no keras is imported to build ``--help``); each
 ``run_*`` imports what it needs when it runs. Logging and argument parsing are set up once, by
@@ -83,6 +84,10 @@ def add_commands(sub, env: Settings) -> None:
     p.add_argument("--data", type=Path, default=env.data_dir, help="data folder (default: %(default)s)")
     p.add_argument("--save", action="store_true", help="keep the report in the model's metadata")
     p.set_defaults(run=run_stress)
+
+    from .compare import add_command as add_compare  # light: options only
+
+    add_compare(sub, env)
 
 
 def run_evaluate(args: argparse.Namespace) -> int:

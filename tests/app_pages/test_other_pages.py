@@ -8,9 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from app_helpers import ROOT, metric, open_page, texts
+from comparison_factory import make_report, make_row
 from identities import LEAD, typed
 
 from pneumo_core import ReviewLog, decide
+from pneumo_core.evaluation.comparison import write_comparison
 from ui import state
 
 
@@ -45,6 +47,56 @@ def test_performance_page_opens_with_a_plain_summary_and_intervals(predictor):
         assert needed in summary, needed
     assert [c.value for c in at.caption if c.value.startswith("95% CI")] == [
         "95% CI 89.2–93.6%", "95% CI 98.1–99.9%", "95% CI 72.9–83.4%"]  # accuracy, sensitivity, specificity
+
+
+@pytest.fixture()
+def comparison_at(tmp_path, monkeypatch):
+    """Point the app at a comparison report (or at none) for one test; the page caches it per process."""
+    from ui.resources import get_comparison
+
+    def use(report=None):
+        path = tmp_path / "comparison.json"
+        if report is not None:
+            write_comparison(report, path)
+        monkeypatch.setenv("PNEUMO_COMPARISON", str(path))
+        get_comparison.clear()
+
+    yield use
+    get_comparison.clear()
+
+
+def test_performance_says_plainly_when_the_published_networks_were_not_trained_here(comparison_at):
+    comparison_at(None)
+    at = open_page("performance")
+    assert not at.exception
+    assert "The published approaches, trained here the same way" in [h.value for h in at.subheader]
+    assert any("have not been trained under this app's protocol yet" in i.value for i in at.info)
+    assert len(at.get("plotly_chart")) == 6  # no empty comparison chart
+
+
+def test_performance_shows_the_comparison_beside_the_published_claims(comparison_at):
+    comparison_at(make_report(
+        make_row("vgg16", "a" * 64, accuracy=0.9, speed={"predict_ms": 120.0, "gradcam_ms": 800.0}),
+        make_row("mlp", "b" * 64, accuracy=0.7, map_side=1, speed={"predict_ms": 15.0},
+                 stress={"worst_drop": 0.2, "max_drop": 0.02, "eligible": False, "rows": {}}),
+        make_row("cnn3", "c" * 64, accuracy=0.625, stress={"worst_drop": 0.0, "max_drop": 0.02, "eligible": True,
+                 "rows": {"as it is": {"specificity": 0.0, "sensitivity": 1.0}}})))  # calls every film PNEUMONIA
+    at = open_page("performance")
+    assert not at.exception
+    results = next(t.value for t in at.table if "Reads the lungs?" in t.value.columns)
+    assert list(results.index) == ["net vgg16", "net mlp", "net cnn3"]  # most accurate first
+    assert results.loc["net vgg16", "Accuracy"] == "90.0% (95% CI 87.0–92.0%)"
+    assert results.loc["net mlp", "Reads the lungs?"] == "no (worst change 20.0 points)"
+    assert results.loc["net cnn3", "Reads the lungs?"].startswith("cannot tell")  # nothing to keep, nothing to lose
+    cost = next(t.value for t in at.table if "Heatmap in" in t.value.columns)
+    assert cost.loc["net mlp", "Heatmap in"] == "no map to show" and cost.loc["net mlp", "Label in"] == "15 ms"
+    assert cost.loc["net vgg16", "Epochs trained"] == "18"
+    where = next(t.value for t in at.table if "How this row was obtained" in t.value.columns)
+    assert where.loc["net vgg16", "Published for this kind of network"].startswith("92% accuracy")
+    said = texts(at)
+    assert "net vgg16 was the most accurate, at 90.0%" in said and "1 of 2 kept their results" in said
+    assert "quickest to a label was net mlp, in 15 ms" in said and "random weights" in said
+    assert len(at.get("plotly_chart")) == 7  # the ROC curves overlaid
 
 
 @pytest.mark.parametrize("preset, threshold, specificity", [

@@ -19,14 +19,32 @@ from pneumo_core.model.architecture import (
 )
 
 
-@pytest.mark.parametrize(("architecture", "cam_side"), [("resnet", 4), ("fast", 4), ("resnet50v2", 2)])
-def test_layers_the_app_relies_on_are_there(architecture, cam_side):
-    model = build_model(64, width=8, prefix="m0_", architecture=architecture)
+@pytest.mark.parametrize(("architecture", "size", "cam_side"), [
+    ("resnet", 64, 4), ("fast", 64, 4),  # 1/16
+    ("resnet50v2", 64, 2), ("vgg16", 64, 2), ("mobilenetv2", 64, 2), ("inceptionv3", 96, 1),  # 1/32 (Inception: less)
+    ("cnn3", 64, 8),  # 1/8
+    ("mlp", 64, 1),  # no spatial map
+])
+def test_layers_the_app_relies_on_are_there(architecture, size, cam_side):
+    model = build_model(size, width=8, prefix="m0_", architecture=architecture)
     names = {layer.name for layer in model.layers}
     assert {f"m0_{GRADCAM_LAYER}", f"m0_{POOL_LAYER}", f"m0_{LOGIT_LAYER}"} <= names
-    assert model.get_layer(f"m0_{GRADCAM_LAYER}").output.shape[1:3] == (cam_side, cam_side)  # 1/16 (1/32)
-    assert set(ARCHITECTURES) == {"resnet", "fast", "resnet50v2"}
+    assert model.get_layer(f"m0_{GRADCAM_LAYER}").output.shape[1:3] == (cam_side, cam_side)
+    assert model.input.shape[1:] == (size, size, 1)  # one grey channel, ImageNet's three not needed
     assert prefix_of(model) == "m0_"
+
+
+def test_every_published_architecture_is_offered():
+    assert set(ARCHITECTURES) == {"resnet", "fast", "mlp", "cnn3", "vgg16", "resnet50v2", "inceptionv3", "mobilenetv2"}
+
+
+def test_a_keras_application_served_alone_keeps_its_weights():
+    """Keras names some of an application's layers itself (InceptionV3: conv2d_94...), so a
+    one-network 'ensemble' takes the weights in order, not by name, and answers exactly as the network."""
+    net = build_model(96, prefix=member_prefix(0), architecture="inceptionv3")
+    served = build_ensemble([net], 96)
+    x = np.random.default_rng(1).random((2, 96, 96, 1)).astype(np.float32)
+    assert np.allclose(np.asarray(served(x, training=False)), np.asarray(net(x, training=False)), atol=1e-6)
 
 
 def test_fast_network_is_small_at_its_default_width():

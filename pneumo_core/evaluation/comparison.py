@@ -1,0 +1,132 @@
+"""The comparison report: the published approaches trained and measured under pneumo's protocol
+(written by ``python -m pneumo_core compare``, read back here with no network and no image).
+
+One row per candidate: how it was trained (architecture, parameters, file size, epochs asked and
+run, seconds, Keras backend, command), the official test split scored once at the threshold fixed
+on validation (accuracy, sensitivity, specificity with 95 % Wilson intervals, ROC AUC and curve,
+calibration error), the validation stress report, and the speed on the machine that timed it.
+Every network but pneumo's own starts from random weights (none can be downloaded where pneumo
+is built), unlike the published ones that started from ImageNet.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ModelFileError
+
+COMPARISON_SCHEMA = 1
+INITIALISATION = ("Every network here was trained from random weights: no ImageNet weights can be downloaded where "
+                  "pneumo is built, while the published ones started from them.")
+_ROW_KEYS = {"key", "name", "architecture", "weights_sha256", "parameters", "file_mb", "map_side", "training",
+             "test", "stress", "speed", "how"}
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    """One candidate of the comparison, as measured."""
+
+    key: str
+    name: str
+    architecture: str
+    weights_sha256: str
+    parameters: int
+    file_mb: float
+    map_side: int  # side of the Grad-CAM feature map at the model's input size (1: no spatial map)
+    training: dict  # epochs, epochs_run, seconds, backend, command, train_images, input_size
+    test: dict  # threshold, accuracy, sensitivity, specificity, interval_95, roc_auc, ece, counts, roc {fpr, tpr}
+    stress: dict  # worst_drop, max_drop, eligible, rows (the validation stress report), or {} if not judged
+    speed: dict | None  # predict_ms, gradcam_ms (medians on the timing machine), or None before timing
+    how: str
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> ComparisonRow:
+        missing = _ROW_KEYS - set(raw)
+        if missing:
+            raise ModelFileError(f"a row of the comparison report lacks {sorted(missing)}; "
+                                 "re-run `python -m pneumo_core compare score`")
+        return cls(**{k: raw[k] for k in _ROW_KEYS})
+
+    def to_dict(self) -> dict:
+        return {k: getattr(self, k) for k in sorted(_ROW_KEYS)}
+
+    @property
+    def eligible(self) -> bool | None:
+        """Whether it passed the stress rule on validation (None: not judged)."""
+        return self.stress.get("eligible") if self.stress else None
+
+
+@dataclass(frozen=True)
+class ComparisonReport:
+    """What ``compare`` wrote: the rows, the protocol they share and the machine that timed them."""
+
+    rows: tuple[ComparisonRow, ...]
+    protocol: str
+    timing: dict  # machine, image, runs (empty before timing)
+    created: str
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> ComparisonReport:
+        if raw.get("schema") != COMPARISON_SCHEMA:
+            raise ModelFileError(f"expected comparison report schema {COMPARISON_SCHEMA}; found {raw.get('schema')!r}")
+        return cls(tuple(ComparisonRow.from_dict(r) for r in raw.get("rows", [])), str(raw.get("protocol", "")),
+                   dict(raw.get("timing") or {}), str(raw.get("created", "")))
+
+    def to_dict(self) -> dict:
+        return {"schema": COMPARISON_SCHEMA, "created": self.created, "protocol": self.protocol,
+                "initialisation": INITIALISATION, "timing": self.timing, "rows": [r.to_dict() for r in self.rows]}
+
+    def row(self, sha256: str) -> ComparisonRow | None:
+        return next((r for r in self.rows if r.weights_sha256 == sha256), None)
+
+
+def read_comparison(path: Path | str) -> ComparisonReport | None:
+    """The comparison report at ``path``, or None when there is none yet."""
+    path = Path(path)
+    if not path.is_file():
+        return None
+    try:
+        raw = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise ModelFileError(f"the comparison report {path.name} could not be read ({type(exc).__name__})") from exc
+    if not isinstance(raw, dict):
+        raise ModelFileError(f"expected the comparison report {path.name} to hold a JSON object")
+    return ComparisonReport.from_dict(raw)
+
+
+def write_comparison(report: ComparisonReport, path: Path | str) -> Path:
+    """Write ``report`` whole, then rename it into place (a reader never sees half a file)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(report.to_dict(), indent=1) + "\n")
+    partial.replace(path)
+    return path
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"
+
+
+def markdown(report: ComparisonReport) -> str:
+    """The comparison as a Markdown table (printed by ``compare show``, pasted in the README)."""
+    lines = ["| network | parameters | file | epochs run | accuracy | sensitivity | specificity | ROC AUC | ECE | "
+             "stress (worst drop) | decode + predict | + Grad-CAM |", "|---|" + "---|" * 11]
+    for r in report.rows:
+        t, speed = r.test, r.speed or {}
+        stress = "not judged" if not r.stress else (f"{_pct(r.stress['worst_drop'])} "
+                                                    f"({'passes' if r.eligible else 'fails'})")
+        predict = f"{speed['predict_ms']:.0f} ms" if speed else "–"
+        gradcam = "no map" if r.map_side <= 1 else (f"{speed['gradcam_ms']:.0f} ms" if speed else "–")
+        lines.append(f"| {r.name} | {r.parameters / 1e6:.2f} M | {r.file_mb:.1f} MB | "
+                     f"{r.training.get('epochs_run') or '–'} of {r.training.get('epochs', '–')} | "
+                     f"{_pct(t['accuracy'])} | {_pct(t['sensitivity'])} | {_pct(t['specificity'])} | "
+                     f"{t['roc_auc']:.3f} | {t['ece']:.3f} | {stress} | "
+                     f"{predict} | {gradcam} |")
+    lines.append(f"\n{report.protocol} {INITIALISATION}")
+    if report.timing:
+        lines.append(f"Speed: medians of {report.timing.get('runs', '?')} runs on {report.timing.get('machine', '?')}, "
+                     f"one full-resolution JPEG ({report.timing.get('image', '?')}).")
+    return "\n".join(lines)
