@@ -57,6 +57,14 @@ class ComparisonRow:
         """Whether it passed the stress rule on validation (None: not judged)."""
         return self.stress.get("eligible") if self.stress else None
 
+    @property
+    def one_sided(self) -> bool:
+        """True when, on validation as it is, the network calls at least half of one class wrongly:
+        keeping such results under a framing change says nothing (a network that calls every film
+        PNEUMONIA 'keeps' them all), so its stress verdict cannot be read."""
+        base = (self.stress.get("rows") or {}).get("as it is") or {}
+        return any(base.get(k) is not None and base[k] < 0.5 for k in ("specificity", "sensitivity"))
+
 
 @dataclass(frozen=True)
 class ComparisonReport:
@@ -116,8 +124,8 @@ def markdown(report: ComparisonReport) -> str:
              "stress (worst drop) | decode + predict | + Grad-CAM |", "|---|" + "---|" * 11]
     for r in report.rows:
         t, speed = r.test, r.speed or {}
-        stress = "not judged" if not r.stress else (f"{_pct(r.stress['worst_drop'])} "
-                                                    f"({'passes' if r.eligible else 'fails'})")
+        verdict = "cannot tell: one-sided" if r.one_sided else ("passes" if r.eligible else "fails")
+        stress = "not judged" if not r.stress else f"{_pct(r.stress['worst_drop'])} ({verdict})"
         predict = f"{speed['predict_ms']:.0f} ms" if speed else "–"
         gradcam = "no map" if r.map_side <= 1 else (f"{speed['gradcam_ms']:.0f} ms" if speed else "–")
         lines.append(f"| {r.name} | {r.parameters / 1e6:.2f} M | {r.file_mb:.1f} MB | "

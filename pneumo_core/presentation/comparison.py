@@ -27,18 +27,10 @@ def _ms(row: ComparisonRow, key: str) -> str:
     return "–" if value is None else f"{value:.0f} ms"
 
 
-def _one_sided(row: ComparisonRow) -> bool:
-    """True when the network calls at least half of one class wrongly on validation as it is: keeping
-    such results under a framing change says nothing (a network that calls every film PNEUMONIA
-    'keeps' them all)."""
-    base = (row.stress.get("rows") or {}).get("as it is") or {}
-    return any((base.get(k) is not None and base[k] < 0.5) for k in ("specificity", "sensitivity"))
-
-
 def _stress(row: ComparisonRow) -> str:
     if not row.stress:
         return "not checked"
-    if _one_sided(row):
+    if row.one_sided:
         return "cannot tell: it calls most films of one kind wrongly"
     verdict = "yes" if row.eligible else "no"
     return f"{verdict} (worst change {100 * row.stress['worst_drop']:.1f} points)"
@@ -90,7 +82,7 @@ def takeaway(report: ComparisonReport) -> str:
     served = [r for r in rows if r not in trained]
     if trained and served:
         text += " ".join(f"{r.name}: {pct(r.test['accuracy'])}." for r in served) + " "
-    judged = [r for r in rows if r.eligible is not None and not _one_sided(r)]
+    judged = [r for r in rows if r.eligible is not None and not r.one_sided]
     if judged:
         passed = [r for r in judged if r.eligible]
         names = f" ({', '.join(r.name for r in passed)})" if passed else ""

@@ -103,7 +103,9 @@ def measure(model_file: Path, run_dir: Path | None, report, stress: dict, how: s
     threshold = meta.default_threshold
     at = report.at(threshold)
     roc = report.curves.get("roc") or {"fpr": [], "tpr": []}
-    name = name or (PUBLISHED_NETS[arch][1] if arch in PUBLISHED_NETS else f"pneumo's {arch} network")
+    if not name:
+        own = f"pneumo's {arch} network" + (" (model v2's)" if arch == "fast" else "")
+        name = PUBLISHED_NETS[arch][1] if arch in PUBLISHED_NETS else own
     width = TrainSettings.read(run_dir).width if run_dir and (run_dir / SETTINGS_FILE).is_file() else None
     return ComparisonRow(
         key=meta.version, name=name, architecture=arch, weights_sha256=meta.weights_sha256,

@@ -46,3 +46,15 @@ def test_markdown_says_what_was_measured_and_what_was_not():
     mlp = next(line for line in lines if line.startswith("| net mlp"))
     assert "not judged" in mlp and "| no map |" in mlp
     assert INITIALISATION in markdown(report)
+
+
+@pytest.mark.parametrize(("base", "one_sided", "shown"), [
+    ({"specificity": 0.0, "sensitivity": 1.0}, True, "cannot tell"),  # calls every film PNEUMONIA: nothing to lose
+    ({"specificity": 0.95, "sensitivity": 0.3}, True, "cannot tell"),
+    ({"specificity": 0.95, "sensitivity": 0.97}, False, "passes"),
+    ({}, False, "passes"),
+])
+def test_a_stress_pass_of_a_one_sided_network_is_not_read_as_a_pass(base, one_sided, shown):
+    row = make_row(stress={"worst_drop": 0.0, "max_drop": 0.02, "eligible": True, "rows": {"as it is": base}})
+    assert row.one_sided is one_sided
+    assert shown in markdown(make_report(row))
