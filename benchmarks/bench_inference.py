@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pneumo_core import METHODS, Predictor, Settings, load_image
 from pneumo_core.imaging.checks import assess
+from pneumo_core.imaging.preprocess import model_inputs_u8, to_uint8
 from pneumo_core.model.explain import Explainer
 
 DEFAULT = Settings.from_env().fullres_dir / "PNEUMONIA" / "person35_bacteria_180.jpeg"
@@ -36,8 +37,17 @@ def main(path: str = str(DEFAULT)) -> None:
     predictor = Predictor()
     image = load_image(data)
     label = predictor.predict(image).label
+    gray = image.pixels
+
+    def prepare_from_floats():  # how the model input and the orientation check were made before
+        findings = list(assess(gray).findings) + (predictor.gate.before_network(to_uint8(gray)) if predictor.gate else [])
+        return model_inputs_u8(to_uint8(gray), predictor.meta.input_size, predictor.meta.views), findings
+
     rows = [("decode upload", timed(lambda: load_image(data))),
             ("input gate: header and image checks", timed(lambda: assess(image))),
+            ("model input + gate, from the decoded 8-bit grey levels", timed(lambda: predictor.prepare(image), runs=10)),
+            ("model input + gate, converting the pixels back to 8 bits twice (before)",
+             timed(prepare_from_floats, runs=10)),
             ("predict (calibrated probability)", timed(lambda: predictor.predict(image)))]
     x = predictor.prepare(image).x
     rows += [("forward pass: compiled (predict_on_batch)", timed(lambda: predictor.model.predict_on_batch(x))),

@@ -107,7 +107,14 @@ def undo_view(values: np.ndarray, view: tuple[float, float]) -> np.ndarray:
 def model_inputs(image: np.ndarray, size: int, views: tuple[tuple[float, float], ...]) -> np.ndarray:
     """Gray image in [0, 1] -> ``(len(views), size, size, 1)``: each view of the square uint8 image,
     then equalised (the order training uses: augment, then equalise)."""
+    return model_inputs_u8(to_uint8(image), size, views)
+
+
+def model_inputs_u8(image_u8: np.ndarray, size: int, views: tuple[tuple[float, float], ...]) -> np.ndarray:
+    """``model_inputs`` of an 8-bit gray image (uint8, any size): the same values, one conversion fewer."""
     if not views:
         raise ValueError("expected at least one view; got none")
-    square = resize_square(to_uint8(image), size)
+    if image_u8.dtype != np.uint8 or image_u8.ndim != 2:
+        raise ValueError(f"expected a 2-D uint8 image; got {image_u8.dtype} of shape {image_u8.shape}")
+    square = resize_square(image_u8, size)
     return np.stack([equalize(apply_view(square, v))[..., None] for v in views])

@@ -61,7 +61,7 @@ def load_raster(data: bytes, kind: str) -> LoadedImage:
             img.load()
             img = ImageOps.exif_transpose(img)
             colour = colourfulness(img)
-            pixels, bits = _to_gray(img, _png_significant_bits(data) if kind == "PNG" else None)
+            pixels, bits, u8 = _to_gray(img, _png_significant_bits(data) if kind == "PNG" else None)
             if kind == "JPEG":
                 _check_not_cut_short(pixels)
     except UnreadableImageError:
@@ -76,26 +76,26 @@ def load_raster(data: bytes, kind: str) -> LoadedImage:
         raise UnreadableImageError(f"the {kind} file holds pixel values that are not numbers; expected an X-ray")
     if pixels.shape != (height, width) and pixels.shape != (width, height):
         width, height = pixels.shape[1], pixels.shape[0]  # decoded at a reduced scale
-    return LoadedImage(pixels, ImageInfo(format=kind, width=width, height=height, bits=bits, colourfulness=colour))
+    return LoadedImage(pixels, ImageInfo(format=kind, width=width, height=height, bits=bits, colourfulness=colour), u8)
 
 
-def _to_gray(img: Image.Image, significant_bits: int | None) -> tuple[np.ndarray, int]:
-    """PIL image -> ((H, W) float32 in [0, 1], bits per sample)."""
+def _to_gray(img: Image.Image, significant_bits: int | None) -> tuple[np.ndarray, int, np.ndarray | None]:
+    """PIL image -> ((H, W) float32 in [0, 1], bits per sample, the 8-bit grey levels or None)."""
     if img.mode in ("I;16", "I;16B", "I;16L", "I"):
         arr = np.asarray(img, dtype=np.float32)
         top = float(arr.max(initial=0.0))
         bits = significant_bits or next((b for b in (8, 10, 12, 14, 16) if top <= 2 ** b - 1), 16)
         full = max(float(2 ** bits - 1), top)
-        return np.clip(arr / full, 0.0, 1.0).astype(np.float32), bits
+        return np.clip(arr / full, 0.0, 1.0).astype(np.float32), bits, None
     if img.mode == "F":
         arr = np.asarray(img, dtype=np.float32)
         lo, hi = float(np.nanmin(arr)), float(np.nanmax(arr))
-        return ((arr - lo) / (hi - lo or 1.0)).astype(np.float32), 32
+        return ((arr - lo) / (hi - lo or 1.0)).astype(np.float32), 32, None
     if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
         background = Image.new("RGBA", img.size, (0, 0, 0, 255))
         img = Image.alpha_composite(background, img.convert("RGBA"))
-    gray = img.convert("L")
-    return np.asarray(gray).astype(np.float32) / np.float32(255.0), 8  # uint8 first: PIL to float32 directly is 2x slower
+    u8 = np.asarray(img.convert("L"))
+    return u8.astype(np.float32) / np.float32(255.0), 8, u8  # uint8 first: PIL to float32 directly is 2x slower
 
 
 def colourfulness(img: Image.Image) -> float:

@@ -3,7 +3,7 @@ limits every reader enforces."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Union
 
@@ -40,3 +40,7 @@ class ImageInfo:
 class LoadedImage:
     pixels: np.ndarray  # (H, W) float32 in [0, 1], 1 = white
     info: ImageInfo
+    # The same pixels as 8-bit grey levels when the file held them so (8-bit JPEG and PNG): the model
+    # input and the gate start from these instead of converting ``pixels`` back (same values: u8 / 255
+    # -> rint(x * 255) gives u8 again). None for DICOM and 16-bit images.
+    u8: np.ndarray | None = field(default=None, repr=False, compare=False)

@@ -74,9 +74,9 @@ class LearnedGate:
     def orientation_finding(self, score: float) -> Finding | None:
         return TURNED if score > self.orientation_threshold else None
 
-    def before_network(self, gray: np.ndarray) -> list[Finding]:
-        """The orientation check of one gray image in [0, 1] (needs no network)."""
-        found = self.orientation_finding(float(self.orientation_scores(orientation_input(gray))[0]))
+    def before_network(self, gray_u8: np.ndarray) -> list[Finding]:
+        """The orientation check of one 8-bit gray image (``to_uint8`` of the pixels; needs no network)."""
+        found = self.orientation_finding(float(self.orientation_scores(orientation_input_u8(gray_u8))[0]))
         return [found] if found else []
 
     def with_distance(self, findings: list[Finding], distance: float) -> list[Finding]:

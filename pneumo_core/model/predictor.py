@@ -21,7 +21,7 @@ from ..decision import Assessment, Prediction, decide
 from ..errors import ModelFileError
 from ..imaging.checks import assess
 from ..imaging.load import load_image
-from ..imaging.preprocess import model_inputs
+from ..imaging.preprocess import model_inputs_u8, to_uint8
 from ..imaging.types import LoadedImage, Source
 from . import calibration
 from .bundle import ModelBundle
@@ -84,8 +84,9 @@ class Predictor:
         if not isinstance(image, (LoadedImage, np.ndarray)):
             image = load_image(image)
         gray = _as_gray(image)
-        findings = list(assess(image).findings) + (self.gate.before_network(gray) if self.gate else [])
-        return PreparedImage(model_inputs(gray, self.meta.input_size, self.meta.views), gray.shape[:2],
+        u8 = image.u8 if isinstance(image, LoadedImage) and image.u8 is not None else to_uint8(gray)  # made once
+        findings = list(assess(image).findings) + (self.gate.before_network(u8) if self.gate else [])
+        return PreparedImage(model_inputs_u8(u8, self.meta.input_size, self.meta.views), gray.shape[:2],
                              Assessment.of(findings))
 
     def _pool_outputs(self) -> list:

@@ -5,7 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pneumo_core.imaging.preprocess import IDENTITY_VIEW, apply_view, downscale, model_input, model_inputs, undo_view
+from pneumo_core.imaging.load import load_image
+from pneumo_core.imaging.preprocess import (
+    IDENTITY_VIEW,
+    apply_view,
+    downscale,
+    model_input,
+    model_inputs,
+    model_inputs_u8,
+    to_uint8,
+    undo_view,
+)
 
 
 def _smooth(size: int = 64) -> np.ndarray:
@@ -58,6 +68,30 @@ def test_model_inputs_stack_one_equalised_input_per_view():
     assert x[1, 0, 0, 0] < x[1, 16, 16, 0]  # the border is black, even after equalisation
     with pytest.raises(ValueError, match="at least one view"):
         model_inputs(image, 32, [])
+
+
+def test_every_8_bit_grey_level_survives_the_trip_to_0_1_and_back():
+    levels = np.arange(256, dtype=np.uint8).reshape(16, 16)
+    np.testing.assert_array_equal(to_uint8(levels.astype(np.float32) / np.float32(255.0)), levels)
+
+
+def test_an_8_bit_film_gives_the_model_exactly_the_input_its_pixels_give(fullres_dir):
+    """The lean path (the decoded grey levels, kept by the loader) changes no probability: same input, bit for bit."""
+    views = (IDENTITY_VIEW, (0.0, 0.93))
+    for path in sorted(fullres_dir.rglob("*.jpeg"))[:4]:
+        image = load_image(path)
+        assert image.u8 is not None and image.u8.dtype == np.uint8
+        np.testing.assert_array_equal(image.u8, to_uint8(image.pixels))
+        np.testing.assert_array_equal(model_inputs_u8(image.u8, 224, views), model_inputs(image.pixels, 224, views))
+
+
+@pytest.mark.parametrize(("image", "message"), [
+    (np.zeros((8, 8), np.float32), "uint8"),
+    (np.zeros((8, 8, 3), np.uint8), "2-D uint8"),
+])
+def test_the_lean_path_takes_8_bit_grey_images_only(image, message):
+    with pytest.raises(ValueError, match=message):
+        model_inputs_u8(image, 32, (IDENTITY_VIEW,))
 
 
 @pytest.mark.parametrize("shape, max_side, expected", [
