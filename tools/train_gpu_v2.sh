@@ -9,7 +9,7 @@
 # Pick EPOCHS from a smoke run's seconds per epoch so that every run ends before its budget: a run
 # stopped by --max-minutes has not finished its learning-rate schedule (logged as a warning).
 set -euo pipefail
-epochs=${1:-30}; folds=${2:-5}; version=${3:-pneumo-v2}; shift 3 || true
+epochs=${1:-30}; folds=${2:-5}; version=${3:-pneumo-v2}; shift $(( $# < 3 ? $# : 3 ))
 python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .whl/*.whl
 export PYTHONPATH=/tmp/site:$PWD KERAS_BACKEND=jax XLA_PYTHON_CLIENT_PREALLOCATE=false PYTHONUNBUFFERED=1
 runs=/tmp/runs; mkdir -p $runs

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pneumo_core import comparison
+from pneumo_core import ModelFileError, comparison
 from ui.resources import get_comparison
 
 NOT_RUN = ("These networks have not been trained under this app's protocol yet: that needs a GPU. "
@@ -17,7 +17,11 @@ NOT_RUN = ("These networks have not been trained under this app's protocol yet: 
 def comparison_section() -> None:
     st.subheader(comparison.TITLE)
     st.markdown(comparison.INTRO)
-    report = get_comparison()
+    try:
+        report = get_comparison()
+    except ModelFileError as exc:  # the rest of the page stands without it
+        st.warning(f"The comparison report could not be read: {exc}. The figures above are unaffected.")
+        return
     if report is None or not report.rows:
         st.info(NOT_RUN)
         return
@@ -33,5 +37,6 @@ def comparison_section() -> None:
     timing = report.timing
     speed = ("" if not timing else f" Speed: medians of {timing.get('runs', '?')} runs on {timing.get('machine', '?')} "
              f"for one full-resolution film ({timing.get('image', '?')}), all networks in one run; a network whose "
-             "weights are not on this machine was timed as an untrained copy, which runs exactly as fast.")
-    st.caption(f"{report.protocol} {comparison.INITIALISATION}{speed} Re-run: `python -m pneumo_core compare`.")
+             "weights are not on this machine was timed as an untrained copy of the same size, which runs as fast; "
+             "every row without the input gate's learned checks, which add the same few milliseconds to any network.")
+    st.caption(f"{report.protocol} {comparison.INITIALISATION}{speed} How to re-run it: `python -m pneumo_core compare --help`.")

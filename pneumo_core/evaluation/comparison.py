@@ -5,8 +5,8 @@ One row per candidate: how it was trained (architecture, parameters, file size, 
 run, seconds, Keras backend, command), the official test split scored once at the threshold fixed
 on validation (accuracy, sensitivity, specificity with 95 % Wilson intervals, ROC AUC and curve,
 calibration error), the validation stress report, and the speed on the machine that timed it.
-Every network but pneumo's own starts from random weights (none can be downloaded where pneumo
-is built), unlike the published ones that started from ImageNet.
+Every network starts from random weights (none can be downloaded where pneumo is built), unlike
+the published VGG16, ResNet50V2 and InceptionV3 results, which started from ImageNet.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from ..errors import ModelFileError
 
 COMPARISON_SCHEMA = 1
 INITIALISATION = ("Every network here was trained from random weights: no ImageNet weights can be downloaded where "
-                  "pneumo is built, while the published ones started from them.")
+                  "pneumo is built. The published VGG16, ResNet50V2 and InceptionV3 results started from them.")
 _ROW_KEYS = {"key", "name", "architecture", "weights_sha256", "parameters", "file_mb", "map_side", "training",
              "test", "stress", "speed", "how"}
 
@@ -125,7 +125,7 @@ def markdown(report: ComparisonReport) -> str:
     for r in report.rows:
         t, speed = r.test, r.speed or {}
         verdict = "cannot tell: one-sided" if r.one_sided else ("passes" if r.eligible else "fails")
-        stress = "not judged" if not r.stress else f"{_pct(r.stress['worst_drop'])} ({verdict})"
+        stress = "not judged" if r.eligible is None else f"{_pct(r.stress['worst_drop'])} ({verdict})"
         predict = f"{speed['predict_ms']:.0f} ms" if speed else "–"
         gradcam = "no map" if r.map_side <= 1 else (f"{speed['gradcam_ms']:.0f} ms" if speed else "–")
         lines.append(f"| {r.name} | {r.parameters / 1e6:.2f} M | {r.file_mb:.1f} MB | "

@@ -34,7 +34,8 @@ PUBLISHED = (
 )
 
 # What was published for each architecture of the comparison (``python -m pneumo_core compare``),
-# as its authors report it; they started from ImageNet weights, the comparison from random ones.
+# as its authors report it; the VGG16, ResNet50V2 and InceptionV3 ones started from ImageNet weights,
+# the comparison's networks from random ones.
 CLAIMS_BY_ARCHITECTURE = {
     "mlp": "Shown beside a CNN and VGG16 in one public project, whose best was 92% accuracy (VGG16).",
     "cnn3": "Shown beside InceptionV3 in one public project, whose best was 76% accuracy.",

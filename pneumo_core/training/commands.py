@@ -85,7 +85,7 @@ def add_commands(sub, env: Settings) -> None:
     p.add_argument("--save", action="store_true", help="keep the report in the model's metadata")
     p.set_defaults(run=run_stress)
 
-    from .compare import add_command as add_compare  # light: options only
+    from .compare_cli import add_command as add_compare  # light: options only
 
     add_compare(sub, env)
 

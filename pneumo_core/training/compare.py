@@ -1,4 +1,4 @@
-"""The published approaches under pneumo's protocol: ``python -m pneumo_core compare {train,score,time,show}``.
+"""The published approaches under pneumo's protocol: ``python -m pneumo_core compare {train,score,merge,time,show}``.
 
 - ``train``: one run of ``train`` per architecture (``CANDIDATES``: the published ones of
   ``model.published_nets`` and pneumo's own ``fast``), all with the same patient split, augmentation,
@@ -13,24 +13,23 @@
 - ``merge``: the reports of several ``score`` runs (e.g. two GPU commands) as one.
 - ``show``: the report as a Markdown table.
 
-Light to import (the command line builds its options from here): networks and images are loaded
-by the functions that need them.
+The command's options are in ``compare_cli``. Networks and images are loaded by the functions that
+need them.
 """
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import datetime as dt
+import json
 import logging
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from ..config import Settings
 from ..errors import ModelFileError
-from ..evaluation.comparison import ComparisonReport, ComparisonRow, markdown, read_comparison, write_comparison
+from ..evaluation.comparison import ComparisonReport, ComparisonRow, read_comparison, write_comparison
 from .settings import SETTINGS_FILE, TrainSettings
 
 log = logging.getLogger(__name__)
@@ -42,6 +41,8 @@ PROTOCOL = ("The networks trained by `python -m pneumo_core compare train` share
             "fixed on that validation split by the rules every pneumo model follows. Every row, the served model's "
             "too, is scored once on the official 624-film test split at its default threshold.")
 MODEL_FILE = "model.keras"  # what `train` writes in its output folder
+# What must be the same for every network trained by `compare train` (``merge`` refuses reports that differ).
+BUDGET = ("epochs", "max_minutes", "image_size", "batch_size", "val_fraction", "split", "split_seed", "limit", "augment")
 
 
 def train_all(out: Path, architectures: list[str], epochs: int, max_minutes: float, parallel: int,
@@ -106,7 +107,10 @@ def measure(model_file: Path, run_dir: Path | None, report, stress: dict, how: s
     if not name:
         own = f"pneumo's {arch} network" + (" (model v2's)" if arch == "fast" else "")
         name = PUBLISHED_NETS[arch][1] if arch in PUBLISHED_NETS else own
-    width = TrainSettings.read(run_dir).width if run_dir and (run_dir / SETTINGS_FILE).is_file() else None
+    settings = TrainSettings.read(run_dir) if run_dir and (run_dir / SETTINGS_FILE).is_file() else None
+    width = settings.width if settings else None
+    budget = json.loads(json.dumps({k: v for k, v in dataclasses.asdict(settings).items() if k in BUDGET})) \
+        if settings else None  # as JSON has it (lists, not tuples), so a row equals itself read back
     return ComparisonRow(
         key=meta.version, name=name, architecture=arch, weights_sha256=meta.weights_sha256,
         parameters=int(network.count_params()), file_mb=round(bundle.weights.stat().st_size / 2**20, 2),
@@ -114,7 +118,8 @@ def measure(model_file: Path, run_dir: Path | None, report, stress: dict, how: s
         training={"epochs": meta.training.get("epochs"), "epochs_run": _epochs_run(run_dir),
                   "seconds": meta.training.get("seconds"), "backend": meta.training.get("keras_backend"),
                   "command": meta.training.get("command"), "train_images": meta.training.get("train_images"),
-                  "members": meta.training.get("members", 1), "input_size": meta.input_size, "width": width},
+                  "members": meta.training.get("members", 1), "input_size": meta.input_size, "width": width,
+                  "budget": budget},
         test={"threshold": threshold, "preset": meta.default_preset,
               **{k: at[k] for k in ("accuracy", "sensitivity", "specificity", "confusion_matrix")},
               "interval_95": {k: list(v) if v else None for k, v in at["interval_95"].items()},
@@ -125,121 +130,93 @@ def measure(model_file: Path, run_dir: Path | None, report, stress: dict, how: s
         speed=None, how=how)
 
 
-def score(runs: list[Path], reference: Path | None, data: Path, out: Path) -> ComparisonReport:
-    """Add every run (and the served model) to the report at ``out``, scoring each test split once:
-    rows already there (same weights) are kept as they are, and so are rows of other networks."""
+def _test_report(bundle, data: Path):
+    """The bundle's test report: the one already written with these weights if there is one (a network
+    is scored on the test split once, even when an earlier ``score`` stopped half-way), else scored now."""
     from ..evaluation.report import EvaluationReport
-    from ..model.bundle import ModelBundle
     from .evaluate import evaluate, summary
+
+    if bundle.report_path("test").is_file():
+        report = bundle.report("test")  # refused if it was made with other weights
+        log.info("%s: its test report is already written; not scored again", bundle.meta.version)
+        return report
+    raw = evaluate(data, "test", bundle)
+    bundle.write_report("test", raw)
+    log.info("%s: %s", bundle.meta.version, summary(raw))
+    return EvaluationReport(raw)
+
+
+def _named(row: ComparisonRow, rows: dict[str, ComparisonRow]) -> ComparisonRow:
+    """``row``, its name marked "attempt N" when the same kind of network is already in ``rows``:
+    every network scored on the test split stays in the report, and a repeat says so."""
+    same = [r for r in rows.values() if r.architecture == row.architecture and r.weights_sha256 != row.weights_sha256
+            and r.training.get("epochs_run") is not None]
+    if not same or row.training.get("epochs_run") is None:
+        return row
+    return dataclasses.replace(row, name=f"{row.name}, attempt {len(same) + 1}")
+
+
+def score(runs: list[Path], reference: Path | None, data: Path, out: Path) -> ComparisonReport:
+    """Add every run (and the served model) to the report at ``out``: rows already there (same
+    weights) are kept as they are, and so are rows of other networks. The report is written after
+    each row, so a stopped run keeps what it finished; a run folder without a finished model is
+    skipped with a warning."""
+    from ..model.bundle import ModelBundle
     from .stress import judge
 
     existing = read_comparison(out)
     rows = {r.weights_sha256: r for r in existing.rows} if existing else {}
+    timing = existing.timing if existing else {}
+
+    def save() -> ComparisonReport:
+        report = ComparisonReport(tuple(rows.values()), PROTOCOL, timing,
+                                  dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+        write_comparison(report, out)
+        return report
+
     for path in runs:
         model_file, run_dir = _run_dir(path)
         bundle = ModelBundle(model_file)
-        if bundle.meta.weights_sha256 in rows:
-            log.info("%s: already scored on the test split; kept as it was", rows[bundle.meta.weights_sha256].name)
+        if not bundle.metadata_path.is_file():
+            log.warning("%s: no finished model (training failed or was stopped); left out", path)
             continue
-        raw = evaluate(data, "test", bundle)
-        bundle.write_report("test", raw)
-        log.info("%s: %s", bundle.meta.version, summary(raw))
+        if bundle.meta.weights_sha256 in rows:
+            log.info("%s: already in the report; kept as it was", rows[bundle.meta.weights_sha256].name)
+            continue
+        report = _test_report(bundle, data)
         stress = bundle.meta.stress or judge(bundle, data)
-        rows[bundle.meta.weights_sha256] = measure(
-            model_file, run_dir, EvaluationReport(raw), stress,
-            f"Trained by `{bundle.meta.training.get('command', '?')}`; scored by `python -m pneumo_core compare score`.")
+        row = measure(model_file, run_dir, report, stress,
+                      f"Trained by `{bundle.meta.training.get('command', '?')}`; scored by "
+                      "`python -m pneumo_core compare score`.")
+        rows[row.weights_sha256] = _named(row, rows)
+        save()
     if reference:
         bundle = ModelBundle(reference)
-        rows[bundle.meta.weights_sha256] = measure(
-            reference, None, bundle.report("test"), bundle.meta.stress,
-            "The model this app serves, trained by its own recipe (see its training record), with its committed "
-            "test report (`python -m pneumo_core evaluate --split test`, scored once).",
-            name=f"pneumo {bundle.meta.version} (the model this app serves)")
-    timing = existing.timing if existing else {}
-    report = ComparisonReport(tuple(rows.values()), PROTOCOL, timing, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
-    write_comparison(report, out)
-    return report
-
-
-def add_command(sub, env: Settings) -> None:
-    """``compare`` and its four steps (options only: nothing heavy is imported)."""
-    p = sub.add_parser("compare", help="train and measure the published architectures under pneumo's protocol",
-                       description=__doc__.split("\n\n")[0] + " Training belongs on the GPU machine "
-                                   "(tools/compare_gpu.sh); timing on the machine the app runs on.")
-    steps = p.add_subparsers(dest="step", required=True, metavar="STEP")
-    t = steps.add_parser("train", help="train one network per architecture, same budget for all")
-    t.add_argument("--out", required=True, type=Path, help="folder for the runs (one sub-folder per architecture)")
-    t.add_argument("--architectures", nargs="+", default=list(CANDIDATES), choices=CANDIDATES, metavar="ARCH",
-                   help=f"default: all of {', '.join(CANDIDATES)}")
-    t.add_argument("--epochs", type=int, default=20, help="epochs for every network (default: %(default)s)")
-    t.add_argument("--max-minutes", type=float, default=8.0,
-                   help="wall-clock cap per network, recorded when it stops a run (default: %(default)s)")
-    t.add_argument("--parallel", type=int, default=len(CANDIDATES), help="runs at a time (default: %(default)s)")
-    t.add_argument("train_args", nargs=argparse.REMAINDER, help="after --: more options for every `train` run")
-    t.set_defaults(run=_run_train)
-    s = steps.add_parser("score", help="score the runs on the test split (once each) and judge them on validation")
-    s.add_argument("runs", nargs="*", type=Path, help="output folders of `compare train` (or model files)")
-    s.add_argument("--reference", type=Path, default=env.model_path, help="the served model (default: %(default)s)")
-    s.add_argument("--no-reference", action="store_true", help="leave the served model out")
-    s.add_argument("--data", type=Path, default=env.data_dir, help="data folder (default: %(default)s)")
-    s.add_argument("--out", type=Path, default=env.comparison_path, help="report (default: %(default)s)")
-    s.set_defaults(run=_run_score)
-    m = steps.add_parser("time", help="time every row of the report on this machine, side by side")
-    m.add_argument("--report", type=Path, default=env.comparison_path, help="report (default: %(default)s)")
-    m.add_argument("--models", nargs="*", type=Path, default=[env.model_path],
-                   help="model files to time as they are (others: an untrained copy of the same network)")
-    m.add_argument("--image", type=Path, default=None, help="a full-resolution JPEG (default: a sample)")
-    m.add_argument("--runs", type=int, default=10, help="timed runs per row, after a warm-up (default: %(default)s)")
-    m.set_defaults(run=_run_time)
-    g = steps.add_parser("merge", help="join the reports of several `score` runs into one")
-    g.add_argument("reports", nargs="+", type=Path, help="comparison reports")
-    g.add_argument("--out", type=Path, default=env.comparison_path, help="report (default: %(default)s)")
-    g.set_defaults(run=_run_merge)
-    w = steps.add_parser("show", help="print the report as a Markdown table")
-    w.add_argument("--report", type=Path, default=env.comparison_path, help="report (default: %(default)s)")
-    w.set_defaults(run=_run_show, parser=w)
-
-
-def _run_train(args: argparse.Namespace) -> int:
-    extra = args.train_args[1:] if args.train_args[:1] == ["--"] else args.train_args
-    return train_all(args.out, args.architectures, args.epochs, args.max_minutes, max(1, args.parallel), extra)
-
-
-def _run_score(args: argparse.Namespace) -> int:
-    report = score(args.runs, None if args.no_reference else args.reference, args.data, args.out)
-    sys.stdout.write(markdown(report) + "\n")
-    return 0
-
-
-def _run_time(args: argparse.Namespace) -> int:
-    from .compare_speed import time_report
-
-    sys.stdout.write(markdown(time_report(args.report, args.models, args.image, args.runs)) + "\n")
-    return 0
+        row = measure(reference, None, bundle.report("test"), bundle.meta.stress,
+                      "The model this app serves, trained by its own recipe (see its training record), with its "
+                      "committed test report (`python -m pneumo_core evaluate --split test`, scored once).",
+                      name=f"pneumo {bundle.meta.version} (the model this app serves)")
+        kept = rows.get(row.weights_sha256)
+        rows[row.weights_sha256] = dataclasses.replace(row, speed=kept.speed if kept else None)
+    return save()
 
 
 def merge(reports: list[Path], out: Path) -> ComparisonReport:
-    """One report of the rows of ``reports`` (a row found twice, same weights, is kept once; speeds
-    are dropped: time the merged report in one run)."""
+    """One report of the rows of ``reports`` (a row found twice, same weights, is kept once; a repeat
+    of the same kind of network is marked "attempt N"; speeds are dropped: time the merged report in
+    one run). Reports whose networks were trained with different budgets are refused."""
     rows: dict[str, ComparisonRow] = {}
     for path in reports:
         found = read_comparison(path)
         if found is None:
             raise ModelFileError(f"no comparison report at {path}")
-        rows.update({r.weights_sha256: dataclasses.replace(r, speed=None) for r in found.rows})
+        for r in found.rows:
+            if r.weights_sha256 not in rows:
+                rows[r.weights_sha256] = _named(dataclasses.replace(r, speed=None), rows)
+    budgets = {json.dumps(r.training.get("budget"), sort_keys=True) for r in rows.values() if r.training.get("budget")}
+    if len(budgets) > 1:
+        raise ModelFileError("these reports hold networks trained with different budgets (epochs, time cap, size, "
+                             f"split or augmentation): {sorted(budgets)}; train them again with one budget")
     merged = ComparisonReport(tuple(rows.values()), PROTOCOL, {}, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
     write_comparison(merged, out)
     return merged
-
-
-def _run_merge(args: argparse.Namespace) -> int:
-    sys.stdout.write(markdown(merge(args.reports, args.out)) + "\n")
-    return 0
-
-
-def _run_show(args: argparse.Namespace) -> int:
-    report = read_comparison(args.report)
-    if report is None:
-        args.parser.error(f"no comparison report at {args.report}; run `python -m pneumo_core compare score` first")
-    sys.stdout.write(markdown(report) + "\n")
-    return 0

@@ -1,12 +1,13 @@
 """Speed of every network in the comparison, side by side in one run on this machine.
 
-Each row is served by a ``Predictor`` exactly as the app serves a model and timed, for one
-full-resolution JPEG, for decode + predict (``load_image`` of the file's bytes, the gate's checks,
-the model input, the forward pass, calibration) and + Grad-CAM (then the heatmap at the image's
-size). The model files of the comparison stay on the GPU machine (several are over 50 MB); a row
-whose weights are not among ``models`` is timed on an untrained network of the same architecture
-and input size, which runs exactly as fast: speed does not depend on what a network learnt. The
-report says which.
+Each row is served by a ``Predictor`` as the app serves a model and timed, for one full-resolution
+JPEG, for decode + predict (``load_image`` of the file's bytes, the header and image checks, the
+model input, the forward pass, calibration) and + Grad-CAM (then the heatmap at the image's size).
+Every row is timed without the input gate's learned checks (an untrained network has none; they
+add the same few milliseconds to any network). The model files of the comparison stay on the GPU
+machine (several are over 50 MB); a row whose weights are not among ``models`` is timed on an
+untrained network of the same architecture, width and input size, which runs as fast: speed does
+not depend on what a network learnt. The report says which, row by row.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from ..config import Settings
 from ..decision import CLASSES
-from ..errors import ModelFileError
+from ..errors import DataLayoutError, ModelFileError
 from ..evaluation.comparison import ComparisonReport, read_comparison, write_comparison
 from ..imaging.load import load_image
 from ..model.bundle import ModelBundle
@@ -30,6 +31,7 @@ from ..model.metadata import ModelMetadata, sha256_of
 
 log = logging.getLogger(__name__)
 DEFAULT_IMAGE = "PNEUMONIA/person35_bacteria_180.jpeg"  # in the full-resolution samples folder
+DEFAULT_WIDTH = {"resnet": 24, "fast": 32}  # when a row does not record its width (the shipped ensemble: 24)
 
 
 def median_seconds(fn, runs: int) -> float:
@@ -67,6 +69,7 @@ def time_bundle(bundle: ModelBundle, data: bytes, runs: int, heatmap: bool = Tru
     from ..model.predictor import Predictor
 
     predictor = Predictor(bundle)
+    predictor.gate = None  # the same steps for every row (an untrained network has no learned gate)
 
     def predict():
         return predictor.predict(load_image(data))
@@ -91,6 +94,8 @@ def time_report(report_path: Path, models: list[Path], image: Path | None = None
     if report is None:
         raise ModelFileError(f"no comparison report at {report_path}; run `python -m pneumo_core compare score` first")
     image = image or Settings.from_env().fullres_dir / DEFAULT_IMAGE
+    if not image.is_file():
+        raise DataLayoutError(f"expected a full-resolution JPEG to time at {image}; pass one with --image")
     data = image.read_bytes()
     local = {ModelBundle(m).meta.weights_sha256: ModelBundle(m) for m in models if Path(m).is_file()}
     rows = []
@@ -99,8 +104,9 @@ def time_report(report_path: Path, models: list[Path], image: Path | None = None
             bundle = local.get(row.weights_sha256)
             timed_on = "this model"
             if bundle is None:
+                width = row.training.get("width") or DEFAULT_WIDTH.get(row.architecture, 32)
                 bundle = untrained_bundle(Path(tmp), row.architecture, row.training.get("input_size") or 224,
-                                          width=row.training.get("width") or 32, members=row.training.get("members") or 1)
+                                          width=width, members=row.training.get("members") or 1)
                 timed_on = "an untrained network of the same architecture"
             speed = {**time_bundle(bundle, data, runs, heatmap=row.map_side > 1), "timed_on": timed_on}
             log.info("%s: %s", row.name, speed)

@@ -43,6 +43,8 @@ def test_a_keras_application_served_alone_keeps_its_weights():
     one-network 'ensemble' takes the weights in order, not by name, and answers exactly as the network."""
     net = build_model(96, prefix=member_prefix(0), architecture="inceptionv3")
     served = build_ensemble([net], 96)
+    mine, theirs = net.get_weights(), served.get_weights()
+    assert len(mine) == len(theirs) and all(np.array_equal(a, b) for a, b in zip(mine, theirs))
     x = np.random.default_rng(1).random((2, 96, 96, 1)).astype(np.float32)
     assert np.allclose(np.asarray(served(x, training=False)), np.asarray(net(x, training=False)), atol=1e-6)
 

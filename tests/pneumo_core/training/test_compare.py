@@ -4,12 +4,14 @@ beside them, timed side by side, merged and shown."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 
+from pneumo_core import ModelFileError
 from pneumo_core.cli import main as cli_main
-from pneumo_core.evaluation.comparison import read_comparison
+from pneumo_core.evaluation.comparison import read_comparison, write_comparison
 from pneumo_core.training import compare
 
 TINY = ["--image-size", "32", "--batch-size", "8", "--workers", "2", "--verbose", "0", "--limit", "12"]
@@ -36,6 +38,7 @@ def test_every_run_is_trained_with_the_same_budget_and_the_served_model_joins(sc
         assert (settings["epochs"], settings["max_minutes"], settings["architecture"]) == (1, 5.0, run)
     mlp, cnn3, served = report.rows
     assert mlp.training["epochs_run"] == 1 and mlp.training["epochs"] == 1 and mlp.training["input_size"] == 32
+    assert mlp.training["budget"] == cnn3.training["budget"] and mlp.training["budget"]["max_minutes"] == 5.0
     assert mlp.map_side == 1 and cnn3.map_side == 4  # the MLP has no map for a heatmap; 32 / 8
     assert served.weights_sha256 == predictor.meta.weights_sha256 and "this app serves" in served.name
     assert served.test["specificity"] == pytest.approx(184 / 234)  # its committed test report, not scored again
@@ -67,6 +70,34 @@ def test_the_test_split_is_scored_once_per_network(scored, data_dir, monkeypatch
     assert again.rows == before.rows  # kept as they were, the other networks' too
 
 
+def test_a_stopped_score_loses_nothing_and_scores_no_network_twice(scored, data_dir, monkeypatch, tmp_path):
+    """The comparison report is gone, but each run keeps its own test report: it is used, not scored again;
+    a run folder whose training never finished is left out instead of stopping the others."""
+    root, _ = scored
+    (root / "runs" / "broken").mkdir(exist_ok=True)  # a run killed before it wrote its model
+    calls = []
+    monkeypatch.setattr("pneumo_core.training.evaluate.evaluate", lambda *a, **k: calls.append(a))
+    report = compare.score([root / "runs" / "broken", root / "runs" / "mlp"], None, data_dir, tmp_path / "new.json")
+    assert calls == [] and [r.architecture for r in report.rows] == ["mlp"]
+    assert read_comparison(tmp_path / "new.json") == report
+
+
+def test_a_second_network_of_the_same_kind_is_kept_as_another_attempt(scored, tmp_path):
+    root, path = scored
+    found = read_comparison(path)
+    mlp = found.rows[0]
+    again = dataclasses.replace(mlp, weights_sha256="f" * 64)
+    other = tmp_path / "other.json"
+    write_comparison(dataclasses.replace(found, rows=(again,)), other)
+    rows = compare.merge([path, other], tmp_path / "merged.json").rows
+    assert [r.name for r in rows if r.architecture == "mlp"] == [mlp.name, f"{mlp.name}, attempt 2"]
+    budget = {**mlp.training["budget"], "epochs": 40}
+    write_comparison(dataclasses.replace(found, rows=(dataclasses.replace(again, training={**mlp.training,
+                                                                                          "budget": budget}),)), other)
+    with pytest.raises(ModelFileError, match="different budgets"):
+        compare.merge([path, other], tmp_path / "merged.json")
+
+
 def test_every_row_is_timed_in_one_run_and_merged_reports_keep_each_network_once(scored, tmp_path, capsys):
     root, path = scored
     timed = tmp_path / "timed.json"
@@ -91,6 +122,7 @@ def test_every_row_is_timed_in_one_run_and_merged_reports_keep_each_network_once
 @pytest.mark.parametrize(("argv", "message"), [
     (["compare", "show", "--report", "{missing}"], "no comparison report"),
     (["compare", "time", "--report", "{missing}"], "no comparison report"),
+    (["compare", "merge", "{missing}", "--out", "{missing}"], "no comparison report"),
     (["compare", "train", "--out", "{missing}", "--architectures", "alexnet"], "invalid choice"),
 ])
 def test_mistakes_get_a_message_not_a_traceback(argv, message, tmp_path, capsys):
