@@ -127,8 +127,8 @@ def page() -> None:
     st.subheader("Against published results")
     st.table(comparison_table(report, report.at(meta.default_threshold)).set_index("Model"))
     st.caption("Published figures are quoted as their authors report them; only the first row was measured here. "
-               "The published models start from ImageNet weights; this one is trained from scratch because no "
-               "pretrained weights can be downloaded where it is built.")
+               "The published VGG16, ResNet50V2 and InceptionV3 models start from ImageNet weights; this one is "
+               "trained from scratch because no pretrained weights can be downloaded where it is built.")
     comparison_section()
 
 

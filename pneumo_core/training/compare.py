@@ -146,6 +146,10 @@ def _test_report(bundle, data: Path):
     return EvaluationReport(raw)
 
 
+def _with_pneumo(version: str) -> str:
+    return version if version.startswith("pneumo") else f"pneumo {version}"
+
+
 def _named(row: ComparisonRow, rows: dict[str, ComparisonRow]) -> ComparisonRow:
     """``row``, its name marked "attempt N" when the same kind of network is already in ``rows``:
     every network scored on the test split stays in the report, and a repeat says so."""
@@ -195,7 +199,7 @@ def score(runs: list[Path], reference: Path | None, data: Path, out: Path) -> Co
         row = measure(reference, None, bundle.report("test"), bundle.meta.stress,
                       "The model this app serves, trained by its own recipe (see its training record), with its "
                       "committed test report (`python -m pneumo_core evaluate --split test`, scored once).",
-                      name=f"pneumo {bundle.meta.version} (the model this app serves)")
+                      name=f"{_with_pneumo(bundle.meta.version)} (the model this app serves)")
         kept = rows.get(row.weights_sha256)
         rows[row.weights_sha256] = dataclasses.replace(row, speed=kept.speed if kept else None)
     return save()
