@@ -16,9 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.bench_inference import timed
 from pneumo_core import ModelBundle, Predictor, Settings, load_image
-from pneumo_core.training.compare_speed import untrained_bundle
+from pneumo_core.training.compare_speed import time_bundle, untrained_bundle
 
 DEFAULT = Settings.from_env().fullres_dir / "PNEUMONIA" / "person35_bacteria_180.jpeg"
 # (row name, architecture, width, members); None = the committed model
@@ -36,16 +35,9 @@ def main(path: str = str(DEFAULT)) -> int:
             bundle = (ModelBundle.default() if architecture is None
                       else untrained_bundle(Path(tmp), architecture, 224, width, members))
             predictor = Predictor(bundle)
-
-            def predict(predictor=predictor):
-                return predictor.predict(load_image(data))
-
-            def explain(predictor=predictor):
-                image = load_image(data)
-                return predictor.explain(image, predictor.predict(image).label, "Grad-CAM")
-
+            ms = time_bundle(predictor, data, runs=10, gate=True)
             rows.append((name, predictor.model.count_params(), bundle.weights.stat().st_size / 2**20,
-                         1000 * timed(predict, runs=10), 1000 * timed(explain, runs=10)))
+                         ms["predict_ms"], ms["gradcam_ms"]))
     image = load_image(data)
     reference = rows[0]
     out = sys.stdout

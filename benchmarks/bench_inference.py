@@ -9,27 +9,19 @@ whole ensemble once per member (how it was done before; the same map).
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
 from pathlib import Path
 
 from pneumo_core import METHODS, Predictor, Settings, load_image
 from pneumo_core.imaging.checks import assess
 from pneumo_core.imaging.preprocess import model_inputs_u8, to_uint8
 from pneumo_core.model.explain import Explainer
+from pneumo_core.training.compare_speed import median_seconds
 
 DEFAULT = Settings.from_env().fullres_dir / "PNEUMONIA" / "person35_bacteria_180.jpeg"
 
 
-def timed(fn, runs: int = 3) -> float:
-    fn()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+timed = median_seconds  # median seconds of a call over ``runs`` (default 3), after a warm-up
 
 
 def main(path: str = str(DEFAULT)) -> None:

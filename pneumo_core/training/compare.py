@@ -85,25 +85,17 @@ def _epochs_run(run_dir: Path | None) -> int | None:
     return max(0, len(history.read_text().strip().splitlines()) - 1)
 
 
-def _thin(values: list, points: int = 100) -> list:
-    step = max(1, -(-len(values) // points))
-    return [round(float(v), 4) for v in values[::step]] + ([round(float(values[-1]), 4)] if (len(values) - 1) % step else [])
-
-
-def measure(model_file: Path, run_dir: Path | None, report, stress: dict, how: str, name: str = "") -> ComparisonRow:
-    """A row from a model's files, its test ``EvaluationReport`` and its validation stress report."""
-    import keras
-
-    from ..model.bundle import ModelBundle
+def measure(predictor, run_dir: Path | None, report, stress: dict, how: str, name: str = "") -> ComparisonRow:
+    """A row from a loaded model (``Predictor``), its run folder, its test ``EvaluationReport`` and its
+    validation stress report."""
+    from ..evaluation import metrics
     from ..model.published_nets import PUBLISHED_NETS
 
-    bundle = ModelBundle(model_file)
-    meta = bundle.meta
-    network = keras.models.load_model(bundle.weights, compile=False)
+    bundle, meta, network = predictor.bundle, predictor.meta, predictor.model
     arch = meta.training.get("architecture", "resnet")  # recorded since there was a choice; before: resnet
     threshold = meta.default_threshold
     at = report.at(threshold)
-    roc = report.curves.get("roc") or {"fpr": [], "tpr": []}
+    roc = metrics.curves(report.probabilities, report.labels, max_points=100)["roc"] or {"fpr": [], "tpr": []}
     if not name:
         own = f"pneumo's {arch} network" + (" (model v2's)" if arch == "fast" else "")
         name = PUBLISHED_NETS[arch][1] if arch in PUBLISHED_NETS else own
@@ -124,15 +116,16 @@ def measure(model_file: Path, run_dir: Path | None, report, stress: dict, how: s
               **{k: at[k] for k in ("accuracy", "sensitivity", "specificity", "confusion_matrix")},
               "interval_95": {k: list(v) if v else None for k, v in at["interval_95"].items()},
               "roc_auc": report.ranking["roc_auc"], "ece": report.calibration["ece"], "counts": report.counts,
-              "roc": {"fpr": _thin(roc["fpr"]), "tpr": _thin(roc["tpr"])}},
+              "roc": {"fpr": roc["fpr"], "tpr": roc["tpr"]}},
         stress={k: stress[k] for k in ("worst_drop", "max_drop", "eligible", "rows", "images", "threshold")
                 if k in stress},
         speed=None, how=how)
 
 
-def _test_report(bundle, data: Path):
+def _test_report(bundle, data: Path, predictor):
     """The bundle's test report: the one already written with these weights if there is one (a network
-    is scored on the test split once, even when an earlier ``score`` stopped half-way), else scored now."""
+    is scored on the test split once, even when an earlier ``score`` stopped half-way), else scored now
+    with ``predictor`` (the bundle's model, loaded)."""
     from ..evaluation.report import EvaluationReport
     from .evaluate import evaluate, summary
 
@@ -140,7 +133,7 @@ def _test_report(bundle, data: Path):
         report = bundle.report("test")  # refused if it was made with other weights
         log.info("%s: its test report is already written; not scored again", bundle.meta.version)
         return report
-    raw = evaluate(data, "test", bundle)
+    raw = evaluate(data, "test", bundle, predictor=predictor)
     bundle.write_report("test", raw)
     log.info("%s: %s", bundle.meta.version, summary(raw))
     return EvaluationReport(raw)
@@ -166,6 +159,7 @@ def score(runs: list[Path], reference: Path | None, data: Path, out: Path) -> Co
     each row, so a stopped run keeps what it finished; a run folder without a finished model is
     skipped with a warning."""
     from ..model.bundle import ModelBundle
+    from ..model.predictor import Predictor
     from .stress import judge
 
     existing = read_comparison(out)
@@ -187,16 +181,17 @@ def score(runs: list[Path], reference: Path | None, data: Path, out: Path) -> Co
         if bundle.meta.weights_sha256 in rows:
             log.info("%s: already in the report; kept as it was", rows[bundle.meta.weights_sha256].name)
             continue
-        report = _test_report(bundle, data)
-        stress = bundle.meta.stress or judge(bundle, data)
-        row = measure(model_file, run_dir, report, stress,
+        predictor = Predictor(bundle)  # loaded once: test split, stress report and the row's facts
+        report = _test_report(bundle, data, predictor)
+        stress = bundle.meta.stress or judge(bundle, data, predictor=predictor)
+        row = measure(predictor, run_dir, report, stress,
                       f"Trained by `{bundle.meta.training.get('command', '?')}`; scored by "
                       "`python -m pneumo_core compare score`.")
         rows[row.weights_sha256] = _named(row, rows)
         save()
     if reference:
         bundle = ModelBundle(reference)
-        row = measure(reference, None, bundle.report("test"), bundle.meta.stress,
+        row = measure(Predictor(bundle), None, bundle.report("test"), bundle.meta.stress,
                       "The model this app serves, trained by its own recipe (see its training record), with its "
                       "committed test report (`python -m pneumo_core evaluate --split test`, scored once).",
                       name=f"{_with_pneumo(bundle.meta.version)} (the model this app serves)")

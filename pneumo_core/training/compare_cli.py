@@ -9,13 +9,12 @@ from pathlib import Path
 
 from ..config import Settings
 from ..evaluation.comparison import markdown, read_comparison
+from . import compare
 from .compare import CANDIDATES, merge, score, train_all
 
 
 def add_command(sub, env: Settings) -> None:
-    """``compare`` and its four steps (options only: nothing heavy is imported)."""
-    from . import compare
-
+    """``compare`` and its five steps (options only: nothing heavy is imported)."""
     p = sub.add_parser("compare", help="train and measure the published architectures under pneumo's protocol",
                        description=compare.__doc__.split("\n\n")[0] + " Training belongs on the GPU machine "
                                    "(tools/compare_gpu.sh); timing on the machine the app runs on.")

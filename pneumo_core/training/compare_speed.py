@@ -34,7 +34,7 @@ DEFAULT_IMAGE = "PNEUMONIA/person35_bacteria_180.jpeg"  # in the full-resolution
 DEFAULT_WIDTH = {"resnet": 24, "fast": 32}  # when a row does not record its width (the shipped ensemble: 24)
 
 
-def median_seconds(fn, runs: int) -> float:
+def median_seconds(fn, runs: int = 3) -> float:
     """Median wall-clock seconds of ``fn()`` over ``runs`` calls, after one warm-up call."""
     fn()
     samples = []
@@ -64,19 +64,21 @@ def untrained_bundle(folder: Path, architecture: str, input_size: int = 224, wid
     return bundle
 
 
-def time_bundle(bundle: ModelBundle, data: bytes, runs: int, heatmap: bool = True) -> dict:
-    """Median milliseconds of decode + predict and of + Grad-CAM for ``bundle`` on the JPEG ``data``."""
+def time_bundle(model, data: bytes, runs: int, heatmap: bool = True, gate: bool = False) -> dict:
+    """Median milliseconds of decode + predict and of + Grad-CAM (the model input made once, the label
+    from it, then the heatmap) for ``model`` (a ``ModelBundle`` or a loaded ``Predictor``) on the JPEG
+    ``data``; with ``gate``, its learned checks too."""
     from ..model.predictor import Predictor
 
-    predictor = Predictor(bundle)
-    predictor.gate = None  # the same steps for every row (an untrained network has no learned gate)
+    predictor = Predictor(model) if isinstance(model, ModelBundle) else model
+    if not gate:
+        predictor.gate = None  # the same steps for every row (an untrained network has no learned gate)
 
     def predict():
         return predictor.predict(load_image(data))
 
     def explain():
-        image = load_image(data)
-        return predictor.explain(image, predictor.predict(image).label, "Grad-CAM")
+        return predictor.explain(load_image(data), method="Grad-CAM")
 
     out = {"predict_ms": round(1000 * median_seconds(predict, runs), 1)}
     if heatmap:

@@ -21,10 +21,12 @@ from .batches import load_u8
 log = logging.getLogger(__name__)
 
 
-def evaluate(data_dir: Path | str, split: str, bundle: ModelBundle, workers: int = 4) -> dict:
-    """The report dictionary of ``bundle``'s model on ``data_dir/split``."""
+def evaluate(data_dir: Path | str, split: str, bundle: ModelBundle, workers: int = 4,
+             predictor: Predictor | None = None) -> dict:
+    """The report dictionary of ``bundle``'s model on ``data_dir/split`` (``predictor``: that model,
+    already loaded)."""
     samples = kermany.list_split(data_dir, split)
-    predictor = Predictor(bundle)
+    predictor = predictor or Predictor(bundle)
     images = [im.astype(np.float32) / 255.0 for im in load_u8(samples, workers, f"{split} images")]
     probs = predictor.probabilities(images)
     return build_report(probs, [s.label for s in samples], [s.path.name for s in samples],

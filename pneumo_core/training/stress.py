@@ -102,9 +102,10 @@ def table(report: dict) -> str:
     return "\n".join(lines)
 
 
-def judge(bundle, data_dir, workers: int = 2) -> dict:
+def judge(bundle, data_dir, workers: int = 2, predictor=None) -> dict:
     """The stress report and the shortcut probe of a model bundle on its own validation split
-    (the training part of the split feeds the probe's statistics classifier)."""
+    (the training part of the split feeds the probe's statistics classifier); ``predictor``: that
+    model, already loaded."""
     from ..model import calibration
     from ..model.predictor import Predictor
     from .batches import load_u8
@@ -112,7 +113,7 @@ def judge(bundle, data_dir, workers: int = 2) -> dict:
     from .recalibrate import validation_samples
     from .shortcut import image_statistics, probe
 
-    predictor = Predictor(bundle)
+    predictor = predictor or Predictor(bundle)
     if predictor.meta.validation.get("out_of_fold"):
         raise ModelFileError(f"{bundle.weights.name} was assembled from K folds and has seen every training film; its "
                              "stress report was written by `assemble` (run it again to renew it)")
