@@ -54,16 +54,15 @@ def load_raster(data: bytes, kind: str) -> LoadedImage:
     try:
         with Image.open(io.BytesIO(data)) as img:
             check_size(img.width, img.height, len(img.getbands()), _BYTES_PER_BAND.get(img.mode, 4), kind)
-            width, height = img.size
             if kind == "JPEG" and max(img.size) > DRAFT_ABOVE:
                 scale = DRAFT_TO / max(img.size)
                 img.draft(img.mode, (math.ceil(img.width * scale), math.ceil(img.height * scale)))
             img.load()
-            img = ImageOps.exif_transpose(img)
+            ImageOps.exif_transpose(img, in_place=True)  # in place: no copy of an upright film
             colour = colourfulness(img)
             pixels, bits, u8 = _to_gray(img, _png_significant_bits(data) if kind == "PNG" else None)
             if kind == "JPEG":
-                _check_not_cut_short(pixels)
+                _check_not_cut_short(u8 if u8 is not None else to_u8_levels(pixels))
     except UnreadableImageError:
         raise
     except Image.DecompressionBombError as exc:
@@ -72,10 +71,9 @@ def load_raster(data: bytes, kind: str) -> LoadedImage:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error, MemoryError) as exc:
         raise UnreadableImageError(
             f"the {kind} file is damaged or incomplete and cannot be decoded ({exc.__class__.__name__})") from exc
-    if not np.isfinite(pixels).all():
+    if u8 is None and not np.isfinite(pixels).all():  # 8-bit levels / 255 are always finite
         raise UnreadableImageError(f"the {kind} file holds pixel values that are not numbers; expected an X-ray")
-    if pixels.shape != (height, width) and pixels.shape != (width, height):
-        width, height = pixels.shape[1], pixels.shape[0]  # decoded at a reduced scale
+    height, width = pixels.shape  # as read: turned upright by its EXIF orientation, or decoded at a reduced scale
     return LoadedImage(pixels, ImageInfo(format=kind, width=width, height=height, bits=bits, colourfulness=colour), u8)
 
 
@@ -94,7 +92,7 @@ def _to_gray(img: Image.Image, significant_bits: int | None) -> tuple[np.ndarray
     if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
         background = Image.new("RGBA", img.size, (0, 0, 0, 255))
         img = Image.alpha_composite(background, img.convert("RGBA"))
-    u8 = np.asarray(img.convert("L"))
+    u8 = np.asarray(img if img.mode == "L" else img.convert("L"))  # a grey film is not copied first
     return u8.astype(np.float32) / np.float32(255.0), 8, u8  # uint8 first: PIL to float32 directly is 2x slower
 
 
@@ -108,10 +106,15 @@ def colourfulness(img: Image.Image) -> float:
     return float((np.abs(rgb[..., 0] - rgb[..., 1]) + np.abs(rgb[..., 1] - rgb[..., 2])).mean() / 2.0)
 
 
-def _check_not_cut_short(pixels: np.ndarray) -> None:
+def to_u8_levels(pixels: np.ndarray) -> np.ndarray:
+    """Gray pixels in [0, 1] back to 8-bit levels (exact for pixels made as levels / 255)."""
+    return np.rint(pixels * np.float32(255.0)).astype(np.uint8)
+
+
+def _check_not_cut_short(levels: np.ndarray) -> None:
     """A baseline JPEG whose data ended early is grey (exactly 128 of 255) from there to the bottom
-    (``pixels``: its gray image as ``_to_gray`` makes it, 8-bit levels / 255 in float32)."""
-    rows = (pixels == np.float32(_GREY_FILL) / np.float32(255.0)).all(axis=1)
+    (``levels``: its 8-bit grey levels)."""
+    rows = (levels == _GREY_FILL).all(axis=1)
     trailing = len(rows) - int(np.flatnonzero(~rows)[-1]) - 1 if (~rows).any() else len(rows)
     if trailing >= max(_MIN_GREY_ROWS, 0.02 * len(rows)):
         raise UnreadableImageError(

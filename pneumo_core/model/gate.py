@@ -75,7 +75,8 @@ class LearnedGate:
         return TURNED if score > self.orientation_threshold else None
 
     def before_network(self, gray_u8: np.ndarray) -> list[Finding]:
-        """The orientation check of one 8-bit gray image (``to_uint8`` of the pixels; needs no network)."""
+        """The orientation check of one 8-bit gray image (needs no network). The predictor passes the
+        film squashed to ``FILM_SIZE``, the size of the films the check was fitted on."""
         found = self.orientation_finding(float(self.orientation_scores(orientation_input_u8(gray_u8))[0]))
         return [found] if found else []
 

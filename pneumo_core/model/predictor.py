@@ -21,7 +21,7 @@ from ..decision import Assessment, Prediction, decide
 from ..errors import ModelFileError
 from ..imaging.checks import assess
 from ..imaging.load import load_image
-from ..imaging.preprocess import model_inputs_u8, to_uint8
+from ..imaging.preprocess import FILM_SIZE, model_inputs_u8, resize_square, to_uint8
 from ..imaging.types import LoadedImage, Source
 from . import calibration
 from .bundle import ModelBundle
@@ -85,9 +85,11 @@ class Predictor:
             image = load_image(image)
         gray = _as_gray(image)
         u8 = image.u8 if isinstance(image, LoadedImage) and image.u8 is not None else to_uint8(gray)  # made once
-        findings = list(assess(image).findings) + (self.gate.before_network(u8) if self.gate else [])
-        return PreparedImage(model_inputs_u8(u8, self.meta.input_size, self.meta.views), gray.shape[:2],
-                             Assessment.of(findings))
+        film = resize_square(u8, FILM_SIZE)  # the film as the data set stores it, made once for the gate and model
+        findings = list(assess(image).findings) + (self.gate.before_network(film) if self.gate else [])
+        size = self.meta.input_size
+        return PreparedImage(model_inputs_u8(film if size <= FILM_SIZE else u8, size, self.meta.views),
+                             gray.shape[:2], Assessment.of(findings))
 
     def _pool_outputs(self) -> list:
         """Each member's pooled-feature layer (what the learned gate measures), found by name."""

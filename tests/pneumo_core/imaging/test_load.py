@@ -121,3 +121,17 @@ def test_truncated_jpeg_is_rejected(chest_u8):
 ])
 def test_sniff_format(head, expected):
     assert sniff_format(head) == expected
+
+
+@pytest.mark.parametrize(("orientation", "upright"), [
+    (1, lambda a: a), (3, lambda a: np.rot90(a, 2)), (6, lambda a: np.rot90(a, -1)), (8, lambda a: np.rot90(a, 1)),
+])
+def test_a_film_saved_turned_with_its_exif_orientation_is_read_upright(chest_u8, orientation, upright):
+    stored = np.ascontiguousarray(chest_u8[:96, :64])
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    buf = io.BytesIO()
+    Image.fromarray(stored).save(buf, format="PNG", exif=exif)
+    image = load_image(buf.getvalue())
+    np.testing.assert_array_equal(image.u8, upright(stored))
+    assert (image.info.height, image.info.width) == image.pixels.shape

@@ -73,3 +73,39 @@ def test_tampered_weights_are_refused(tiny_model_path, tmp_path):
 def test_missing_metadata_is_refused(tmp_path):
     with pytest.raises(ModelFileError, match="metadata"):
         Predictor(tmp_path / "none.keras")
+
+
+def test_a_full_size_film_is_squashed_once_for_the_gate_and_the_model(predictor, fullres_dir, monkeypatch):
+    """The gate's orientation check reads the film at the data set's size, as it was fitted; the model
+    input is what the film's own grey levels give (no probability changes)."""
+    from pneumo_core import load_image
+    from pneumo_core.imaging.preprocess import FILM_SIZE, model_inputs_u8
+    from pneumo_core.model import gate
+
+    seen, measure = [], gate.orientation_input_u8
+    monkeypatch.setattr(gate, "orientation_input_u8", lambda u8: seen.append(u8.shape) or measure(u8))
+    image = load_image(fullres_dir / "NORMAL" / "NORMAL2-IM-0793-0001.jpeg")
+    prepared = predictor.prepare(image)
+    assert seen == [(FILM_SIZE, FILM_SIZE)] and prepared.shape == image.pixels.shape
+    np.testing.assert_array_equal(prepared.x, model_inputs_u8(image.u8, predictor.meta.input_size, predictor.meta.views))
+
+
+def test_the_orientation_check_at_the_data_sets_size_gives_every_sample_the_verdict_the_whole_film_gave(
+        predictor, fullres_dir):
+    """Squashing an upload to 224 pixels first (as the check's fitting films were) moves no verdict on
+    the full-resolution samples, upright or turned, flipped or inverted (README, Speed)."""
+    from pneumo_core import load_image
+    from pneumo_core.imaging.preprocess import FILM_SIZE, resize_square
+    from pneumo_core.model.gate import orientation_input_u8
+    from pneumo_core.training.gate_fit import TRANSFORMS
+
+    gate, largest, refused = predictor.gate, 0.0, 0
+    for path in sorted(fullres_dir.rglob("*.jpeg")):
+        u8 = load_image(path).u8
+        for turn in [lambda a: a, *TRANSFORMS.values()]:
+            film = np.ascontiguousarray(turn(u8))
+            whole, squashed = (float(gate.orientation_scores(orientation_input_u8(f))[0])
+                               for f in (film, resize_square(film, FILM_SIZE)))
+            assert (whole > gate.orientation_threshold) == (squashed > gate.orientation_threshold), path.name
+            largest, refused = max(largest, abs(whole - squashed)), refused + (squashed > gate.orientation_threshold)
+    assert largest < 0.01 and refused >= len(TRANSFORMS)  # both verdicts were exercised
