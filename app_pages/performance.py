@@ -21,7 +21,7 @@ def comparison_table(report, default: dict) -> pd.DataFrame:
              "Accuracy": summary.with_interval(default["accuracy"], ci["accuracy"]),
              "Sensitivity": summary.with_interval(default["sensitivity"], ci["sensitivity"]),
              "Specificity": summary.with_interval(default["specificity"], ci["specificity"]),
-             "ROC AUC": f"{report.ranking['roc_auc']:.3f}",
+             "ROC AUC": summary.auc_with_interval(report.ranking["roc_auc"], report.roc_auc_interval),
              "How it was measured": "Official 624-image test split, evaluated once; trained from scratch; threshold "
                                     "and calibration fixed on a validation split carved from train by patient. "
                                     "`python -m pneumo_core evaluate --split test`."}]
@@ -72,6 +72,9 @@ def headline_metrics(report, threshold: float) -> None:
     left, middle, _ = st.columns(3)
     left.metric("Precision", _pct(at["precision"]), help=texts.METRIC_HELP["precision"])
     middle.metric("ROC AUC", f"{report.ranking['roc_auc']:.3f}", help=texts.METRIC_HELP["roc_auc"])
+    interval = report.roc_auc_interval
+    if interval:
+        middle.caption(f"95% CI {interval[0]:.3f}–{interval[1]:.3f}")
 
 
 @guarded
@@ -86,7 +89,8 @@ def page() -> None:
     st.caption(f"Model {report.model_version} on the official Kermany et al. test films "
                f"({counts.get('NORMAL', '?')} without pneumonia, {counts.get('PNEUMONIA', '?')} with), evaluated once. "
                "Thresholds were fixed on films set aside from the training data, never on these. The 95% confidence "
-               "intervals (Wilson) say how far the true rate could lie from what these few hundred films show.")
+               "intervals (Wilson for a rate, DeLong for the ROC AUC) say how far the true value could lie from what "
+               "these few hundred films show.")
 
     names = list(meta.presets)
     choice = st.radio("Operating point", names + [CUSTOM], horizontal=True, format_func=texts.preset_title,

@@ -118,21 +118,29 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.1f}%"
 
 
+def _with_ci(text: str, interval, form) -> str:
+    """``text`` followed by its 95 % interval in ``form``, compactly: "93.6% (91.4–95.3)"."""
+    return text if not interval else f"{text} ({form(interval[0])}–{form(interval[1])})"
+
+
 def markdown(report: ComparisonReport) -> str:
     """The comparison as a Markdown table (printed by ``compare show``, pasted in the README)."""
-    lines = ["| network | parameters | file | epochs run | accuracy | sensitivity | specificity | ROC AUC | ECE | "
+    lines = ["| network | parameters | file | epochs run | accuracy (95% CI) | sensitivity (95% CI) | "
+             "specificity (95% CI) | ROC AUC (95% CI) | ECE | "
              "stress (worst drop) | decode + predict | + Grad-CAM |", "|---|" + "---|" * 11]
     for r in report.rows:
-        t, speed = r.test, r.speed or {}
+        t, speed, ci = r.test, r.speed or {}, r.test.get("interval_95") or {}
         verdict = "cannot tell: one-sided" if r.one_sided else ("passes" if r.eligible else "fails")
         stress = "not judged" if r.eligible is None else f"{_pct(r.stress['worst_drop'])} ({verdict})"
         predict = f"{speed['predict_ms']:.0f} ms" if speed else "–"
         gradcam = "no map" if r.map_side <= 1 else (f"{speed['gradcam_ms']:.0f} ms" if speed else "–")
-        lines.append(f"| {r.name} | {r.parameters / 1e6:.2f} M | {r.file_mb:.1f} MB | "
-                     f"{r.training.get('epochs_run') or '–'} of {r.training.get('epochs', '–')} | "
-                     f"{_pct(t['accuracy'])} | {_pct(t['sensitivity'])} | {_pct(t['specificity'])} | "
-                     f"{t['roc_auc']:.3f} | {t['ece']:.3f} | {stress} | "
-                     f"{predict} | {gradcam} |")
+        rates = [_with_ci(_pct(t[k]), ci.get(k), lambda v: f"{100 * v:.1f}")
+                 for k in ("accuracy", "sensitivity", "specificity")]
+        auc = _with_ci(f"{t['roc_auc']:.3f}", t.get("roc_auc_interval_95"), "{:.3f}".format)
+        epochs = f"{r.training.get('epochs_run') or '–'} of {r.training.get('epochs', '–')}"
+        cells = [r.name, f"{r.parameters / 1e6:.2f} M", f"{r.file_mb:.1f} MB", epochs, *rates, auc,
+                 f"{t['ece']:.3f}", stress, predict, gradcam]
+        lines.append("| " + " | ".join(cells) + " |")
     lines.append(f"\n{report.protocol} {INITIALISATION}")
     if report.timing:
         lines.append(f"Speed: medians of {report.timing.get('runs', '?')} runs on {report.timing.get('machine', '?')}, "

@@ -99,6 +99,11 @@ class EvaluationReport:
     ranking = property(lambda self: dict(self._raw["ranking"]))
 
     @property
+    def roc_auc_interval(self) -> tuple[float, float] | None:
+        """The 95 % DeLong interval of the ROC AUC, from the per-image probabilities."""
+        return metrics.auc_interval(self.probabilities, self.labels)
+
+    @property
     def counts(self) -> dict[str, int]:
         """Images per true class, e.g. ``{"NORMAL": 234, "PNEUMONIA": 390}``."""
         return {name: int(np.sum(self.labels == i)) for i, name in enumerate(CLASSES)}

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from ..evaluation.comparison import INITIALISATION, ComparisonReport, ComparisonRow
 from ..evaluation.published import CLAIMS_BY_ARCHITECTURE
 from .charts import LAYOUT
-from .summary import with_interval
+from .summary import auc_with_interval, with_interval
 from .texts import pct
 
 __all__ = ["INITIALISATION", "INTRO", "STRESS_COLUMN", "TITLE", "cost_rows", "provenance_rows", "results_rows",
@@ -51,7 +51,8 @@ def results_rows(report: ComparisonReport) -> list[dict]:
         out.append({"Network": r.name,
                     **{name.capitalize(): with_interval(r.test.get(name), ci.get(name))
                        for name in ("accuracy", "sensitivity", "specificity")},
-                    "ROC AUC": f"{r.test['roc_auc']:.3f}", "Calibration error": f"{r.test['ece']:.3f}",
+                    "ROC AUC": auc_with_interval(r.test["roc_auc"], r.test.get("roc_auc_interval_95")),
+                    "Calibration error": f"{r.test['ece']:.3f}",
                     STRESS_COLUMN: _stress(r)})
     return out
 

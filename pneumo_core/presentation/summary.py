@@ -18,6 +18,13 @@ def interval_text(interval: tuple[float, float] | None) -> str:
     return "" if interval is None else f"95% CI {pct(interval[0])[:-1]}–{pct(interval[1])}"
 
 
+def auc_with_interval(value: float | None, interval: tuple[float, float] | None) -> str:
+    """"0.983 (95% CI 0.972–0.989)"; "—" when there is no AUC."""
+    if value is None:
+        return "—"
+    return f"{value:.3f}" + ("" if interval is None else f" (95% CI {interval[0]:.3f}–{interval[1]:.3f})")
+
+
 def one_in(rate: float) -> str:
     """A small rate as "about one in five" (for 0.214)."""
     words = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}

@@ -116,6 +116,7 @@ def measure(predictor, run_dir: Path | None, report, stress: dict, how: str, nam
               **{k: at[k] for k in ("accuracy", "sensitivity", "specificity", "confusion_matrix")},
               "interval_95": {k: list(v) if v else None for k, v in at["interval_95"].items()},
               "roc_auc": report.ranking["roc_auc"], "ece": report.calibration["ece"], "counts": report.counts,
+              "roc_auc_interval_95": list(report.roc_auc_interval) if report.roc_auc_interval else None,
               "roc": {"fpr": roc["fpr"], "tpr": roc["tpr"]}},
         stress={k: stress[k] for k in ("worst_drop", "max_drop", "eligible", "rows", "images", "threshold")
                 if k in stress},

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..evaluation.report import build_report
+from ..evaluation.report import EvaluationReport, build_report
 from ..model.bundle import ModelBundle
 from ..model.predictor import Predictor
 from . import kermany
@@ -36,6 +36,8 @@ def evaluate(data_dir: Path | str, split: str, bundle: ModelBundle, workers: int
 def summary(report: dict) -> str:
     """One line of the headline numbers at the default preset."""
     d = report["presets"][report["default_preset"]]
+    interval = EvaluationReport(report).roc_auc_interval
+    auc_ci = f" (95% CI {interval[0]:.4f}-{interval[1]:.4f}, DeLong)" if interval else ""
     return (f"{report['split']}: accuracy {d['accuracy']:.4f} sensitivity {d['sensitivity']:.4f} "
-            f"specificity {d['specificity']:.4f} ROC AUC {report['ranking']['roc_auc']:.4f} "
+            f"specificity {d['specificity']:.4f} ROC AUC {report['ranking']['roc_auc']:.4f}{auc_ci} "
             f"ECE {report['calibration']['ece']:.4f}")

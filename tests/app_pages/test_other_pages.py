@@ -27,6 +27,7 @@ def test_performance_page_shows_every_chart_and_the_comparison(predictor):
     assert "Kermany et al. 2018 (Cell)" in list(table.index)
     assert table["How it was measured"].str.len().min() > 20
     assert table["Specificity"].iloc[0] == "78.6% (95% CI 72.9–83.4%)"  # Wilson, 184 of 234
+    assert table["ROC AUC"].iloc[0] == "0.983 (95% CI 0.972–0.989)"  # DeLong, from the report's probabilities
     gate = next(t.value for t in at.table if "Refused" in t.value.columns)
     assert {"documents", "official test split (624)"} <= set(gate.index)
     assert "What the model refuses to read" in [h.value for h in at.subheader]
@@ -46,7 +47,8 @@ def test_performance_page_opens_with_a_plain_summary_and_intervals(predictor):
                    "much less reliable in the middle range it flags as unsure", "never a diagnosis"):
         assert needed in summary, needed
     assert [c.value for c in at.caption if c.value.startswith("95% CI")] == [
-        "95% CI 89.2–93.6%", "95% CI 98.1–99.9%", "95% CI 72.9–83.4%"]  # accuracy, sensitivity, specificity
+        "95% CI 89.2–93.6%", "95% CI 98.1–99.9%", "95% CI 72.9–83.4%",  # accuracy, sensitivity, specificity (Wilson)
+        "95% CI 0.972–0.989"]  # ROC AUC (DeLong)
 
 
 @pytest.fixture()
@@ -86,6 +88,7 @@ def test_performance_shows_the_comparison_beside_the_published_claims(comparison
     results = next(t.value for t in at.table if comparison.STRESS_COLUMN in t.value.columns)
     assert list(results.index) == ["net vgg16", "net mlp", "net cnn3"]  # most accurate first
     assert results.loc["net vgg16", "Accuracy"] == "90.0% (95% CI 87.0–92.0%)"
+    assert results.loc["net vgg16", "ROC AUC"] == "0.950 (95% CI 0.930–0.965)"
     assert results.loc["net mlp", comparison.STRESS_COLUMN] == "no (worst drop 20.0 points)"
     assert results.loc["net cnn3", comparison.STRESS_COLUMN].startswith("cannot tell")  # nothing to keep, nothing to lose
     cost = next(t.value for t in at.table if "Heatmap in" in t.value.columns)

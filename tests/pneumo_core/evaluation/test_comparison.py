@@ -42,7 +42,8 @@ def test_markdown_says_what_was_measured_and_what_was_not():
                          make_row("mlp", "b" * 64, map_side=1, stress={}, speed={"predict_ms": 9.0}))
     lines = markdown(report).splitlines()
     vgg = next(line for line in lines if line.startswith("| net vgg16"))
-    assert "| 18 of 20 |" in vgg and "| 90.0% |" in vgg and "1.0% (passes)" in vgg and "| 41 ms | 180 ms |" in vgg
+    assert "| 18 of 20 |" in vgg and "1.0% (passes)" in vgg and "| 41 ms | 180 ms |" in vgg
+    assert "| 90.0% (87.0–92.0) |" in vgg and "| 0.950 (0.930–0.965) |" in vgg  # every rate and the AUC with its 95% CI
     mlp = next(line for line in lines if line.startswith("| net mlp"))
     assert "not judged" in mlp and "| no map |" in mlp
     assert INITIALISATION in markdown(report)

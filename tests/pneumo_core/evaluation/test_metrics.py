@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from pneumo_core.evaluation import metrics
@@ -66,3 +67,45 @@ def test_intervals_from_a_confusion_matrix():
     found = metrics.intervals({"tn": 184, "fp": 50, "fn": 2, "tp": 388})
     assert found["specificity"] == pytest.approx((0.7294, 0.8340), abs=1e-4)
     assert metrics.wilson_interval(0, 0) is None
+
+
+def _delong_by_definition(probs, labels):
+    """DeLong's AUC and variance straight from the definition: every (pneumonia, normal) pair, a tie a half."""
+    p, y = np.asarray(probs, float), np.asarray(labels)
+    pos, neg = p[y == 1], p[y == 0]
+    psi = (pos[:, None] > neg[None, :]) + 0.5 * (pos[:, None] == neg[None, :])
+    v10, v01 = psi.mean(axis=1), psi.mean(axis=0)
+    return psi.mean(), v10.var(ddof=1) / len(pos) + v01.var(ddof=1) / len(neg)
+
+
+@pytest.mark.parametrize("seed, ties", [(0, False), (1, True), (2, True)])
+def test_auc_interval_is_delongs_variance_on_the_logit_scale(seed, ties):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, 300)
+    p = 1 / (1 + np.exp(-(1.5 * y - 0.75 + rng.normal(size=300))))
+    if ties:
+        p = np.round(p, 1)  # many tied probabilities
+    auc, variance = _delong_by_definition(p, y)
+    assert auc == pytest.approx(metrics.ranking(p, y)["roc_auc"])
+    low, high = metrics.auc_interval(p, y)
+    logit = lambda a: np.log(a / (1 - a))  # noqa: E731
+    half = 1.959964 * np.sqrt(variance) / (auc * (1 - auc))
+    assert (logit(low), logit(high)) == pytest.approx((logit(auc) - half, logit(auc) + half), abs=1e-5)
+    assert 0 < low < auc < high < 1
+
+
+@pytest.mark.parametrize("probs, labels, expected", [
+    ([0.2, 0.4], [1, 1], None),  # one class: no AUC
+    ([0.1, 0.2, 0.8, 0.9], [0, 0, 1, 1], (1.0, 1.0)),  # perfectly separated: no spread to measure
+    ([0.9, 0.8, 0.2, 0.1], [0, 0, 1, 1], (0.0, 0.0)),
+])
+def test_auc_interval_edge_cases(probs, labels, expected):
+    assert metrics.auc_interval(probs, labels) == expected
+
+
+def test_auc_interval_widens_with_fewer_films():
+    rng = np.random.default_rng(5)
+    y = np.r_[np.zeros(400), np.ones(400)].astype(int)
+    p = 1 / (1 + np.exp(-(2 * y - 1 + rng.normal(size=800))))
+    wide, narrow = metrics.auc_interval(p[::8], y[::8]), metrics.auc_interval(p, y)
+    assert wide[1] - wide[0] > 2 * (narrow[1] - narrow[0])

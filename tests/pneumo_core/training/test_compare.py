@@ -49,6 +49,8 @@ def test_each_row_holds_test_intervals_curves_and_the_stress_report(scored):
     assert row.test["counts"] == {"NORMAL": 234, "PNEUMONIA": 390}  # the whole official test split
     low, high = row.test["interval_95"]["accuracy"]
     assert low <= row.test["accuracy"] <= high
+    low, high = row.test["roc_auc_interval_95"]
+    assert low <= row.test["roc_auc"] <= high and high - low > 0.005  # DeLong, from its 624 probabilities
     assert len(row.test["roc"]["fpr"]) == len(row.test["roc"]["tpr"]) <= 101
     assert row.test["roc"]["fpr"][-1] == 1.0 and 0 <= row.test["ece"] <= 1
     assert set(row.stress["rows"]) >= {"as it is", "zoom-out 85 %"} and isinstance(row.stress["eligible"], bool)
