@@ -41,3 +41,8 @@ class RedactionUnavailableError(PneumoError, ValueError):
 class ResultsFolderError(PneumoError):
     """An archive's results folder cannot be used: it is a file, holds a damaged part, or holds results
     of another model (results of two models are never mixed in one folder)."""
+
+
+class TrainingOptionsError(PneumoError, ValueError):
+    """Training options that cannot be honoured together (e.g. distillation without its teachers, or
+    on a run that has a validation split). A ``ValueError`` too, as any bad argument is."""

@@ -5,7 +5,10 @@
 # shortcut-free augmentation (see `python -m pneumo_core train --help`).
 # Expects: .data/kermany-224 (a copy of ../shared/datasets/kermany-224) and .whl/ (the keras wheels of
 # ../shared/device-wheels), both carried; writes the served model and every run's records under $OUT.
-# Usage: tools/train_gpu_v2.sh EPOCHS FOLDS VERSION [EXTRA TRAIN OPTIONS...]
+# Usage: [DISTILL=W] tools/train_gpu_v2.sh EPOCHS FOLDS VERSION [EXTRA TRAIN OPTIONS...]
+# With DISTILL=W (0 < W <= 1) the final network is trained after the folds, on targets W of which are
+# the folds' out-of-fold outputs (train --distill W --teachers ...): folds, then final, in series, so
+# halve --max-minutes (MAX_MINUTES, default 7) to stay within one 10-minute command. Mixup: --mixup A.
 # Pick EPOCHS from a smoke run's seconds per epoch so that every run ends before its budget: a run
 # stopped by --max-minutes has not finished its learning-rate schedule (logged as a warning).
 set -euo pipefail
@@ -14,12 +17,18 @@ python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .
 export PYTHONPATH=/tmp/site:$PWD KERAS_BACKEND=jax XLA_PYTHON_CLIENT_PREALLOCATE=false PYTHONUNBUFFERED=1
 runs=/tmp/runs; mkdir -p $runs
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
-for f in $(seq 0 $((folds - 1))) -1; do
-  name=f$f; [ "$f" = -1 ] && name=final
+distill=${DISTILL:-}; minutes=${MAX_MINUTES:-7}
+train() {  # fold (-1: the final network), then extra options
+  local f=$1 name=f$1; shift; [ "$f" = -1 ] && name=final
   python3 -m pneumo_core train --data .data/kermany-224 --out $runs/$name --folds "$folds" --fold "$f" \
-    --epochs "$epochs" --verbose 2 --workers 2 --max-minutes 7 "$@" > $runs/log_$name.txt 2>&1 &
-done
+    --epochs "$epochs" --verbose 2 --workers 2 --max-minutes "$minutes" "$@" > $runs/log_$name.txt 2>&1
+}
+for f in $(seq 0 $((folds - 1))); do train "$f" "$@" & done
+if [ -z "$distill" ]; then train -1 "$@" & fi
 wait
+if [ -n "$distill" ]; then
+  train -1 "$@" --distill "$distill" --teachers $(for f in $(seq 0 $((folds - 1))); do echo $runs/f$f; done)
+fi
 tail -n 2 $runs/log_*.txt
 python3 -m pneumo_core assemble $(for f in $(seq 0 $((folds - 1))); do echo $runs/f$f; done) --final $runs/final \
   --out $OUT/model --version "$version" > $runs/log_assemble.txt 2>&1 || { tail -n 30 $runs/log_assemble.txt; exit 1; }

@@ -23,7 +23,6 @@ from pathlib import Path
 import numpy as np
 
 from ..decision import CLASSES
-from ..errors import ModelFileError
 from ..imaging.preprocess import PREPROCESSING
 from ..model import calibration
 from ..model.bundle import ModelBundle, ValidationRecord
@@ -31,6 +30,7 @@ from ..model.metadata import ModelMetadata, sha256_of
 from . import kermany
 from .batches import load_u8
 from .gate_fit import fit_gate_folds
+from .out_of_fold import check_runs, out_of_fold_raw
 from .recalibrate import recalibrate
 from .settings import TrainSettings
 from .shortcut import N_STATISTICS, explained, image_statistics, statistics_auc
@@ -38,36 +38,6 @@ from .stress import stress_report
 from .train import FINAL_RECORD, MODEL_FILE, command_line, limit_per_class
 
 log = logging.getLogger(__name__)
-_MUST_MATCH = ("image_size", "architecture", "width", "folds", "split_seed", "limit", "epochs", "augment")
-
-
-def _check_runs(fold_settings: list[TrainSettings], final: TrainSettings, fold_dirs: list[Path]) -> list[Path]:
-    """The fold runs ordered by fold, after checking they and the final run share one recipe."""
-    for d, s in zip([*fold_dirs, "the final run"], [*fold_settings, final]):
-        for key in _MUST_MATCH:
-            if getattr(s, key) != getattr(final, key):
-                raise ModelFileError(f"{d} has {key}={getattr(s, key)!r}; the final run has {getattr(final, key)!r}")
-    if final.folds < 2 or final.fold != -1:
-        raise ModelFileError(f"expected the final run trained with --folds K --fold -1; it has folds={final.folds}, "
-                             f"fold={final.fold}")
-    if sorted(s.fold for s in fold_settings) != list(range(final.folds)):
-        raise ModelFileError(f"expected one run for each fold 0..{final.folds - 1}; got folds "
-                             f"{sorted(s.fold for s in fold_settings)}")
-    return [d for _, d in sorted(zip([s.fold for s in fold_settings], fold_dirs))]
-
-
-def _out_of_fold(fold_dirs: list[Path], samples: list[kermany.Sample], folds: np.ndarray) -> np.ndarray:
-    """The raw output of every sample from the fold network that never saw it."""
-    raw = np.full(len(samples), np.nan)
-    index = {s.path.name: i for i, s in enumerate(samples)}
-    for f, d in enumerate(fold_dirs):
-        record = ModelBundle(d / MODEL_FILE).validation_record()
-        expected = {samples[i].path.name for i in np.flatnonzero(folds == f)}
-        if set(record.files) != expected:
-            raise ModelFileError(f"{d}'s validation films are not fold {f} of this split; was it trained on other data?")
-        for name, p in zip(record.files, record.raw):
-            raw[index[name]] = p
-    return raw
 
 
 def assemble(fold_dirs: list[Path], final_dir: Path, out: Path, data_dir: str | None = None,
@@ -80,12 +50,12 @@ def assemble(fold_dirs: list[Path], final_dir: Path, out: Path, data_dir: str | 
 
     fold_dirs, final_dir, out = [Path(d) for d in fold_dirs], Path(final_dir), Path(out)
     final_s = TrainSettings.read(final_dir)
-    fold_dirs = _check_runs([TrainSettings.read(d) for d in fold_dirs], final_s, fold_dirs)
+    fold_dirs = check_runs([TrainSettings.read(d) for d in fold_dirs], final_s, fold_dirs)
     s = dataclasses.replace(final_s, data=data_dir or final_s.data, out=str(out), version=version or out.name)
     samples = limit_per_class(kermany.list_split(s.data, "train"), s.limit)
     folds = kermany.patient_folds(samples, s.folds, s.split_seed)
     labels = np.array([x.label for x in samples])
-    raw = _out_of_fold(fold_dirs, samples, folds)
+    raw = out_of_fold_raw(fold_dirs, samples, folds)
 
     member = keras.models.load_model(final_dir / "member.keras", compile=False)
     out.mkdir(parents=True, exist_ok=True)
@@ -103,7 +73,8 @@ def assemble(fold_dirs: list[Path], final_dir: Path, out: Path, data_dir: str | 
                   "train_images": len(samples), "train_patients": len({x.patient for x in samples}),
                   "members": 1, "folds": s.folds, "epochs": s.epochs, "architecture": s.architecture,
                   "keras_backend": keras.backend.backend(), "parameters": int(model.count_params()),
-                  "seconds": round(sum(t["seconds"] for t in trained) + final_info["seconds"], 1)},
+                  "seconds": round(sum(t["seconds"] for t in trained) + final_info["seconds"], 1),
+                  "mixup": s.mixup, "distill": final_info.get("distill", 0.0)},
         validation={"images": len(samples), "patients": len({x.patient for x in samples}),
                     "split": f"out-of-fold: {s.folds} patient-grouped folds of all of train", "out_of_fold": True,
                     "roc_auc_folds": [ModelBundle(d / MODEL_FILE).read_metadata().validation.get("roc_auc")

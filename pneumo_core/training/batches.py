@@ -33,15 +33,17 @@ def stack_inputs(images_u8: list[np.ndarray], size: int) -> np.ndarray:
 
 
 class AugmentedBatches(keras.utils.PyDataset):
-    """Shuffled, augmented training batches; deterministic for a given seed and epoch."""
+    """Shuffled, augmented training batches; deterministic for a given seed and epoch. ``labels`` are
+    the targets (0/1, or soft ones for distillation); with ``mixup`` > 0 each batch is blended with
+    itself shuffled, images and targets by the same Beta(mixup, mixup) share (Zhang et al. 2018)."""
 
     def __init__(self, images_u8, labels, size: int, batch_size: int, settings: AugmentSettings,
-                 seed: int, workers: int = 8):
+                 seed: int, workers: int = 8, mixup: float = 0.0):
         super().__init__(workers=workers, use_multiprocessing=False)
         if len(images_u8) != len(labels) or not len(labels):
             raise ValueError(f"expected equally many images and labels (>0); got {len(images_u8)} and {len(labels)}")
         self.images, self.labels = images_u8, np.asarray(labels, dtype=np.float32)
-        self.size, self.batch_size, self.settings, self.seed = size, batch_size, settings, seed
+        self.size, self.batch_size, self.settings, self.seed, self.mixup = size, batch_size, settings, seed, mixup
         self.epoch = 0
         self.order = np.random.default_rng(seed).permutation(len(self.labels))
 
@@ -52,7 +54,13 @@ class AugmentedBatches(keras.utils.PyDataset):
         idx = self.order[index * self.batch_size:(index + 1) * self.batch_size]
         rng = np.random.default_rng((self.seed, self.epoch, index))
         x = np.stack([model_input_from_u8(augment(self.images[i], rng, self.settings), self.size) for i in idx])
-        return x.astype(np.float32), self.labels[idx]
+        y = self.labels[idx]
+        if self.mixup > 0:
+            share = rng.beta(self.mixup, self.mixup, len(idx)).astype(np.float32)
+            other = rng.permutation(len(idx))
+            x = share[:, None, None, None] * x + (1 - share[:, None, None, None]) * x[other]
+            y = share * y + (1 - share) * y[other]
+        return x.astype(np.float32), y
 
     def on_epoch_end(self) -> None:
         self.epoch += 1

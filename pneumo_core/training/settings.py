@@ -18,7 +18,7 @@ SETTINGS_FILE = "settings.json"
 # Settings a command line may change (the rest come from the data folder, the output folder and the run).
 TUNABLE = ("image_size", "epochs", "batch_size", "learning_rate", "weight_decay", "label_smoothing", "dropout",
            "architecture", "width", "member_index", "val_fraction", "split", "folds", "fold", "split_seed", "seed",
-           "limit", "workers", "verbose", "max_minutes")
+           "limit", "workers", "verbose", "max_minutes", "mixup", "distill")
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,13 @@ class TrainSettings:
     verbose: int = 1
     max_minutes: float = 0.0  # >0: stop after the epoch that passes this wall-clock budget
     version: str = ""
+    # mixup (Zhang et al. 2018): each training batch blended with itself shuffled, images and targets
+    # alike, by a Beta(mixup, mixup) share; 0 = off. Blends the framing of two films as well as their lungs.
+    mixup: float = 0.0
+    # The final network of a K-fold recipe learns, with this weight, the fold networks' out-of-fold
+    # outputs (``teachers``: the fold runs) instead of the bare labels; 0 = off (``out_of_fold.teacher_targets``).
+    distill: float = 0.0
+    teachers: tuple[str, ...] = ()
     # Model v2's recipe; the shipped ensemble was trained with ``AugmentSettings()`` (see its settings.json).
     augment: AugmentSettings = SHORTCUT_FREE
 
@@ -66,6 +73,7 @@ class TrainSettings:
         raw["augment"] = AugmentSettings(**{k: tuple(v) if isinstance(v, list) else v
                                             for k, v in raw["augment"].items() if k in known_augment})
         raw.setdefault("architecture", "resnet")  # runs recorded before there was a choice
+        raw["teachers"] = tuple(raw.get("teachers", ()))
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in raw.items() if k in known})
 
@@ -80,6 +88,9 @@ def add_arguments(parser: argparse.ArgumentParser, default_data: Path) -> None:
         parser.add_argument("--" + name.replace("_", "-"), type=type(value), default=value,
                             help=f"default {value}")
     parser.add_argument("--version", default="", help="model version string (default: the out folder's name)")
+    parser.add_argument("--teachers", nargs="+", default=[], metavar="FOLD_RUN",
+                        help="with --distill: the fold runs (train --folds K --fold i, i = 0..K-1) whose "
+                             "out-of-fold outputs the final network (--fold -1) learns")
     parser.add_argument("--augment", choices=sorted(RECIPES), default="shortcut-free",
                         help="augmentation recipe (default: %(default)s; 'ensemble-2026.11' is the shipped model's)")
 
@@ -88,4 +99,5 @@ def from_arguments(args: argparse.Namespace) -> TrainSettings:
     chosen = {name: getattr(args, name) for name in ("data", "out", "version", *TUNABLE)}
     chosen["version"] = chosen["version"] or Path(chosen["out"]).name
     chosen["augment"] = RECIPES[getattr(args, "augment", "shortcut-free")]
+    chosen["teachers"] = tuple(str(t) for t in getattr(args, "teachers", ()))
     return TrainSettings(**chosen)

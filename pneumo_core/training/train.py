@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ..decision import CLASSES
+from ..errors import TrainingOptionsError
 from ..evaluation import metrics
 from ..imaging.preprocess import PREPROCESSING
 from ..model.bundle import ModelBundle, ValidationRecord
@@ -61,16 +62,17 @@ def _compile(model, s: TrainSettings, steps_per_epoch: int):
     )
 
 
-def train_member(s: TrainSettings, train_u8, train_y, val_x, val_y, out: Path):
-    """Train one network (seed ``s.seed + s.member_index``); returns the Keras model."""
+def train_member(s: TrainSettings, train_u8, train_y, val_x, val_y, out: Path, targets=None):
+    """Train one network (seed ``s.seed + s.member_index``) towards ``targets`` (default: the labels
+    ``train_y``); returns the Keras model."""
     import keras
 
     from ..model.architecture import build_model, member_prefix
 
     seed = s.seed + s.member_index
     keras.utils.set_random_seed(seed)
-    batches = AugmentedBatches(train_u8, train_y, s.image_size, s.batch_size, s.augment,
-                               seed=seed, workers=s.workers)
+    batches = AugmentedBatches(train_u8, train_y if targets is None else targets, s.image_size, s.batch_size,
+                               s.augment, seed=seed, workers=s.workers, mixup=s.mixup)
     model = build_model(s.image_size, width=s.width, dropout=s.dropout, prefix=member_prefix(s.member_index),
                         architecture=s.architecture)
     _compile(model, s, len(batches))
@@ -139,7 +141,7 @@ def finalize(members: list, s: TrainSettings, train_s, val_s, val_x, out: Path, 
             "command": command, "train_images": len(train_s),
             "train_patients": len({x.patient for x in train_s}), "members": len(members),
             "epochs": s.epochs, "architecture": s.architecture, "keras_backend": keras.backend.backend(),
-            "parameters": int(model.count_params()), "seconds": round(seconds, 1),
+            "parameters": int(model.count_params()), "seconds": round(seconds, 1), "mixup": s.mixup,
         },
         validation={"images": len(val_s), "patients": len({x.patient for x in val_s}),
                     "split": s.split, "roc_auc_members": member_auc},
@@ -153,6 +155,22 @@ def finalize(members: list, s: TrainSettings, train_s, val_s, val_x, out: Path, 
     return meta
 
 
+def _distilled_targets(s: TrainSettings, train_s, train_y: np.ndarray) -> np.ndarray | None:
+    """The final network's targets with ``--distill``: the labels blended with the out-of-fold outputs
+    of the fold runs ``--teachers`` (checked to be this recipe's folds); None without it."""
+    if not s.distill and not s.teachers:
+        return None
+    if not s.distill or not s.teachers:
+        raise TrainingOptionsError("expected --distill WEIGHT and --teachers FOLD_RUN... together; got only "
+                         + ("--distill" if s.distill else "--teachers"))
+    from .out_of_fold import check_runs, out_of_fold_raw, teacher_targets
+
+    dirs = check_runs([TrainSettings.read(Path(d)) for d in s.teachers], s, [Path(d) for d in s.teachers])
+    raw = out_of_fold_raw(dirs, train_s, kermany.patient_folds(train_s, s.folds, s.split_seed))
+    log.info("distilling: targets are %.0f %% the fold networks' out-of-fold outputs", 100 * s.distill)
+    return teacher_targets(train_y.astype(np.float32), raw, s.distill)
+
+
 def run(s: TrainSettings) -> ModelMetadata | None:
     out = Path(s.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -163,12 +181,16 @@ def run(s: TrainSettings) -> ModelMetadata | None:
     train_u8 = load_u8(train_s, s.workers, "train images")
     train_y = np.array([x.label for x in train_s], dtype=np.int64)
     if not val_s:  # the final network of a K-fold recipe: `assemble` calibrates it on the folds
-        member = train_member(s, train_u8, train_y, None, None, out)
+        member = train_member(s, train_u8, train_y, None, None, out, _distilled_targets(s, train_s, train_y))
         member.save(out / "member.keras")
         (out / FINAL_RECORD).write_text(json.dumps({"command": command_line(), "seconds": round(time.time() - started, 1),
-                                                    "train_images": len(train_s)}) + "\n")
+                                                    "train_images": len(train_s), "distill": s.distill,
+                                                    "teachers": list(s.teachers)}) + "\n")
         log.info("trained on all %d training images; calibrate with `assemble`", len(train_s))
         return None
+    if s.distill or s.teachers:
+        raise TrainingOptionsError("expected --distill and --teachers only with --folds K --fold -1 (the final network of a "
+                         "K-fold recipe, taught by its fold runs)")
     val_x = stack_inputs(load_u8(val_s, s.workers, "validation images"), s.image_size)
     val_y = np.array([x.label for x in val_s], dtype=np.int64)
     member = train_member(s, train_u8, train_y, val_x, val_y, out)

@@ -4,6 +4,7 @@ all of train, and ``assemble`` serving the final network calibrated on out-of-fo
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -89,3 +90,44 @@ def test_incomplete_fold_sets_are_refused(assembled, runs, message):
 
     with pytest.raises(ModelFileError, match=message):
         assemble([assembled / r for r in runs], assembled / "final", assembled / "bad")
+
+
+def test_a_distilled_final_network_learns_the_folds_out_of_fold_outputs(assembled, data_dir):
+    """``--distill W --teachers FOLD_RUN...``: the final network's targets are (1 - W) of each label
+    plus W of the output of the fold network that never saw the film; recorded with the run."""
+    import dataclasses
+
+    from pneumo_core.training.settings import TrainSettings
+    from pneumo_core.training.train import FINAL_RECORD, _distilled_targets, load_split
+
+    teachers = [str(assembled / f"f{f}") for f in reversed(range(K))]  # any order
+    out = assembled / "distilled"
+    assert cli_main(["train", "--data", str(data_dir), "--out", str(out), "--fold", "-1", *COMMON,
+                     "--distill", "0.5", "--teachers", *teachers]) == 0
+    record = json.loads((out / FINAL_RECORD).read_text())
+    assert record["distill"] == 0.5 and record["teachers"] == teachers
+    settings = TrainSettings.read(out)
+    assert settings.teachers == tuple(teachers) and settings.distill == 0.5
+    train_s, _ = load_split(settings)
+    labels = np.array([s.label for s in train_s], dtype=np.int64)
+    targets = _distilled_targets(settings, train_s, labels)
+    by_file = {n: r for f in range(K) for n, r in zip(*(lambda rec: (rec.files, rec.raw))(
+        ModelBundle(assembled / f"f{f}" / "model.keras").validation_record()))}
+    expected = [0.5 * s.label + 0.5 * by_file[s.path.name] for s in train_s]
+    np.testing.assert_allclose(targets, expected, rtol=1e-6)
+    assert targets.min() > 0 and targets.max() < 1  # soft: no film is taught a bare 0 or 1
+    assert _distilled_targets(dataclasses.replace(settings, distill=0.0, teachers=()), train_s, labels) is None
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--fold", "-1", "--distill", "0.5"], "--distill WEIGHT and --teachers FOLD_RUN... together"),
+    (["--fold", "-1", "--teachers", "f0", "f1", "f2"], "together; got only --teachers"),
+    (["--fold", "0", "--distill", "0.5", "--teachers", "f0", "f1", "f2"], "only with --folds K --fold -1"),
+    (["--fold", "-1", "--distill", "0.5", "--teachers", "f0", "f1"], "one run for each fold"),
+    (["--fold", "-1", "--distill", "0.5", "--teachers", "f0", "f1", "f2", "--width", "4"], "has width=8"),
+    (["--fold", "-1", "--distill", "1.5", "--teachers", "f0", "f1", "f2"], r"weight in \(0, 1\]"),
+])
+def test_what_cannot_be_distilled_is_refused(assembled, data_dir, capsys, extra, message):
+    extra = [str(assembled / a) if a in ("f0", "f1", "f2") else a for a in extra]
+    assert cli_main(["train", "--data", str(data_dir), "--out", str(assembled / "refused"), *COMMON, *extra]) == 2
+    assert re.search(message, capsys.readouterr().err)
