@@ -18,14 +18,16 @@ export PYTHONPATH=/tmp/site:$PWD KERAS_BACKEND=jax XLA_PYTHON_CLIENT_PREALLOCATE
 runs=/tmp/runs; mkdir -p $runs
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
 distill=${DISTILL:-}; minutes=${MAX_MINUTES:-7}
-train() {  # fold (-1: the final network), then extra options
+train() {  # fold (-1: the final network), then extra options; a failed run shows its log's end
   local f=$1 name=f$1; shift; [ "$f" = -1 ] && name=final
   python3 -m pneumo_core train --data .data/kermany-224 --out $runs/$name --folds "$folds" --fold "$f" \
-    --epochs "$epochs" --verbose 2 --workers 2 --max-minutes "$minutes" "$@" > $runs/log_$name.txt 2>&1
+    --epochs "$epochs" --verbose 2 --workers 2 --max-minutes "$minutes" "$@" > $runs/log_$name.txt 2>&1 \
+    || { echo "train $name failed:"; tail -n 20 $runs/log_$name.txt; return 1; }
 }
-for f in $(seq 0 $((folds - 1))); do train "$f" "$@" & done
-if [ -z "$distill" ]; then train -1 "$@" & fi
-wait
+pids=()
+for f in $(seq 0 $((folds - 1))); do train "$f" "$@" & pids+=($!); done
+if [ -z "$distill" ]; then train -1 "$@" & pids+=($!); fi
+for pid in "${pids[@]}"; do wait "$pid"; done  # set -e: the first failed run stops the recipe
 if [ -n "$distill" ]; then
   train -1 "$@" --distill "$distill" --teachers $(for f in $(seq 0 $((folds - 1))); do echo $runs/f$f; done)
 fi
