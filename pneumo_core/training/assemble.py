@@ -32,10 +32,10 @@ from .batches import load_u8
 from .gate_fit import fit_gate_folds
 from .out_of_fold import check_runs, out_of_fold_raw
 from .recalibrate import recalibrate
-from .settings import TrainSettings
+from .settings import MODEL_FILE, TrainSettings
 from .shortcut import N_STATISTICS, explained, image_statistics, statistics_auc
 from .stress import stress_report
-from .train import FINAL_RECORD, MODEL_FILE, command_line, limit_per_class
+from .train import FINAL_RECORD, command_line, limit_per_class
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from pathlib import Path
 from ..errors import ModelFileError
 from ..model.bundle import ModelBundle
 from .batches import load_u8, stack_inputs
-from .settings import TrainSettings
-from .train import MODEL_FILE, command_line, finalize, load_split
+from .settings import MODEL_FILE, TrainSettings
+from .train import command_line, finalize, load_split
 
 log = logging.getLogger(__name__)
 _MUST_MATCH = ("image_size", "architecture", "width", "val_fraction", "split", "split_seed", "limit")

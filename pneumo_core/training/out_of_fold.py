@@ -16,8 +16,7 @@ import numpy as np
 from ..errors import ModelFileError, TrainingOptionsError
 from ..model.bundle import ModelBundle
 from . import kermany
-from .settings import TrainSettings
-from .train import MODEL_FILE
+from .settings import MODEL_FILE, TrainSettings
 
 # What every fold run and the final run must share to be one recipe.
 MUST_MATCH = ("image_size", "architecture", "width", "folds", "split_seed", "limit", "epochs", "augment")

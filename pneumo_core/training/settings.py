@@ -15,6 +15,7 @@ from .augment import RECIPES, SHORTCUT_FREE, AugmentSettings
 log = logging.getLogger(__name__)
 
 SETTINGS_FILE = "settings.json"
+MODEL_FILE = "model.keras"  # a run's calibrated, deployable model (with its metadata beside it)
 # Settings a command line may change (the rest come from the data folder, the output folder and the run).
 TUNABLE = ("image_size", "epochs", "batch_size", "learning_rate", "weight_decay", "label_smoothing", "dropout",
            "architecture", "width", "member_index", "val_fraction", "split", "folds", "fold", "split_seed", "seed",

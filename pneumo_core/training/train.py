@@ -30,10 +30,9 @@ from ..model.metadata import ModelMetadata, sha256_of
 from . import kermany
 from .batches import AugmentedBatches, load_u8, stack_inputs
 from .recalibrate import fit_bundle_gate, recalibrate
-from .settings import TrainSettings
+from .settings import MODEL_FILE, TrainSettings
 
 log = logging.getLogger(__name__)
-MODEL_FILE = "model.keras"
 FINAL_RECORD = "final.json"  # how the final network of a K-fold recipe was trained
 
 
