@@ -74,26 +74,26 @@ def ranking(probs, labels) -> dict:
 
 
 def auc_interval(probs, labels, confidence: float = 0.95) -> tuple[float, float] | None:
-    """The confidence interval of the ROC AUC by DeLong's method (DeLong, DeLong & Clarke-Pearson,
-    Biometrics 1988; the rank form of Sun & Xu, IEEE Signal Process. Lett. 2014), the one radiology
-    papers and R's pROC report: the AUC's variance from each film's share of it, then the interval on
-    the logit scale, so it stays inside (0, 1) near an AUC of 1 (as the Wilson interval does for a
-    rate). None with only one class; (1, 1) or (0, 0) when the classes are perfectly separated
-    (DeLong's variance is then 0; no interval can be drawn from the films)."""
+    """The confidence interval of the ROC AUC from DeLong's variance (DeLong, DeLong & Clarke-Pearson,
+    Biometrics 1988; the rank form of Sun & Xu, IEEE Signal Process. Lett. 2014), the variance
+    radiology papers and R's pROC use: each film's share of the AUC. The interval is drawn on the logit
+    scale (pneumo's choice; pROC draws AUC +- z SE and cuts it at 1), so it stays inside (0, 1) near an
+    AUC of 1, as the Wilson interval does for a rate. None when it cannot be drawn: fewer than two films
+    of a class, or classes perfectly separated (DeLong's variance is then 0, an interval of no width)."""
     from scipy.stats import norm, rankdata
 
     p, y = _check(probs, labels)
     pos, neg = p[y == 1], p[y == 0]
     m, n = len(pos), len(neg)
-    if m == 0 or n == 0:
+    if m < 2 or n < 2:
         return None
     whole = rankdata(np.r_[pos, neg])  # mid-ranks: a tie counts one half
     auc = (whole[:m].sum() - m * (m + 1) / 2) / (m * n)
     per_positive = (whole[:m] - rankdata(pos)) / n  # the share of normals each pneumonia ranks above
     per_negative = 1.0 - (whole[m:] - rankdata(neg)) / m  # the share of pneumonias each normal ranks below
-    variance = (per_positive.var(ddof=1) if m > 1 else 0.0) / m + (per_negative.var(ddof=1) if n > 1 else 0.0) / n
+    variance = per_positive.var(ddof=1) / m + per_negative.var(ddof=1) / n
     if auc in (0.0, 1.0) or variance <= 0.0:
-        return float(auc), float(auc)
+        return None
     half = norm.ppf(0.5 + confidence / 2) * np.sqrt(variance) / (auc * (1.0 - auc))
     centre = np.log(auc / (1.0 - auc))
     return float(1 / (1 + np.exp(-(centre - half)))), float(1 / (1 + np.exp(-(centre + half))))

@@ -16,8 +16,8 @@ import cv2
 import numpy as np
 
 PREPROCESSING = "gray [0,1] -> resize to square (INTER_AREA) -> uint8 -> histogram equalisation -> [0,1]"
-# The data set's films are squashed to this square; the model's training films and the gate's fitting
-# films are these, so an upload is squashed to it first (then to a smaller model input, if any).
+# The data set's films are squashed to this square; the gate's orientation check was fitted on them,
+# so the predictor squashes an upload to it once, for the check and for a model of this input size.
 FILM_SIZE = 224
 DISPLAY_MAX_SIDE = 1024  # longest side of the copy an app keeps for display
 IDENTITY_VIEW = (0.0, 1.0)  # a view: (rotation in degrees, scale) about the centre of the square

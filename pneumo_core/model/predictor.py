@@ -87,8 +87,8 @@ class Predictor:
         u8 = image.u8 if isinstance(image, LoadedImage) and image.u8 is not None else to_uint8(gray)  # made once
         film = resize_square(u8, FILM_SIZE)  # the film as the data set stores it, made once for the gate and model
         findings = list(assess(image).findings) + (self.gate.before_network(film) if self.gate else [])
-        size = self.meta.input_size
-        return PreparedImage(model_inputs_u8(film if size <= FILM_SIZE else u8, size, self.meta.views),
+        size = self.meta.input_size  # another size is made from the whole film, as it always was
+        return PreparedImage(model_inputs_u8(film if size == FILM_SIZE else u8, size, self.meta.views),
                              gray.shape[:2], Assessment.of(findings))
 
     def _pool_outputs(self) -> list:

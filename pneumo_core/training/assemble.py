@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from ..decision import CLASSES
+from ..errors import ModelFileError
 from ..imaging.preprocess import PREPROCESSING
 from ..model import calibration
 from ..model.bundle import ModelBundle, ValidationRecord
@@ -64,6 +65,10 @@ def assemble(fold_dirs: list[Path], final_dir: Path, out: Path, data_dir: str | 
     model.save(bundle.weights)
     trained = [ModelBundle(d / MODEL_FILE).read_metadata().training for d in fold_dirs]
     final_info = json.loads((final_dir / FINAL_RECORD).read_text())
+    folds_sha256 = [ModelBundle(d / MODEL_FILE).read_metadata().weights_sha256 for d in fold_dirs]
+    if final_info.get("distill") and final_info.get("teachers_sha256") != folds_sha256:
+        raise ModelFileError(f"{final_dir} was taught by other fold networks than {[str(d) for d in fold_dirs]}; "
+                             "assemble it with the fold runs given to its --teachers")
     stub = ModelMetadata(
         version=s.version, classes=CLASSES, input_size=s.image_size, preprocessing=PREPROCESSING,
         temperature=1.0, presets={"balanced": 0.5}, default_preset="balanced", band=(0.5, 0.5),

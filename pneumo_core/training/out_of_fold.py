@@ -19,7 +19,7 @@ from . import kermany
 from .settings import MODEL_FILE, TrainSettings
 
 # What every fold run and the final run must share to be one recipe.
-MUST_MATCH = ("image_size", "architecture", "width", "folds", "split_seed", "limit", "epochs", "augment")
+MUST_MATCH = ("image_size", "architecture", "width", "folds", "split_seed", "limit", "epochs", "augment", "mixup")
 
 
 def check_runs(fold_settings: list[TrainSettings], final: TrainSettings, fold_dirs: list[Path]) -> list[Path]:
@@ -54,8 +54,6 @@ def out_of_fold_raw(fold_dirs: list[Path], samples: list[kermany.Sample], folds:
 def teacher_targets(labels: np.ndarray, raw: np.ndarray, weight: float) -> np.ndarray:
     """Distillation targets: ``(1 - weight)`` of each film's label plus ``weight`` of the fold networks'
     out-of-fold output for it (none of them saw the film, so none passes on its own label)."""
-    if not 0.0 < weight <= 1.0:
-        raise TrainingOptionsError(f"expected a distillation weight in (0, 1]; got {weight}")
     if raw.shape != labels.shape or not np.isfinite(raw).all():
         raise TrainingOptionsError("expected one out-of-fold output for every training film")
     return ((1.0 - weight) * labels + weight * raw).astype(np.float32)

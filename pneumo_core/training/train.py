@@ -154,23 +154,40 @@ def finalize(members: list, s: TrainSettings, train_s, val_s, val_x, out: Path, 
     return meta
 
 
-def _distilled_targets(s: TrainSettings, train_s, train_y: np.ndarray) -> np.ndarray | None:
-    """The final network's targets with ``--distill``: the labels blended with the out-of-fold outputs
-    of the fold runs ``--teachers`` (checked to be this recipe's folds); None without it."""
+def teachers_of(s: TrainSettings) -> list[Path]:
+    """The fold runs ``--teachers``, in fold order, checked to be this recipe's folds ([] without
+    ``--distill``); every option that cannot be honoured is refused here, before anything is written."""
+    if s.mixup < 0:
+        raise TrainingOptionsError(f"expected --mixup 0 (off) or a positive Beta parameter; got {s.mixup}")
     if not s.distill and not s.teachers:
-        return None
+        return []
     if not s.distill or not s.teachers:
         raise TrainingOptionsError("expected --distill WEIGHT and --teachers FOLD_RUN... together; got only "
-                         + ("--distill" if s.distill else "--teachers"))
-    from .out_of_fold import check_runs, out_of_fold_raw, teacher_targets
+                                   + ("--distill" if s.distill else "--teachers"))
+    if not 0.0 < s.distill <= 1.0:
+        raise TrainingOptionsError(f"expected a distillation weight in (0, 1]; got {s.distill}")
+    if not s.folds or s.fold != -1:
+        raise TrainingOptionsError("expected --distill and --teachers only with --folds K --fold -1 (the final "
+                                   "network of a K-fold recipe, taught by its fold runs)")
+    from .out_of_fold import check_runs
 
-    dirs = check_runs([TrainSettings.read(Path(d)) for d in s.teachers], s, [Path(d) for d in s.teachers])
-    raw = out_of_fold_raw(dirs, train_s, kermany.patient_folds(train_s, s.folds, s.split_seed))
+    return check_runs([TrainSettings.read(Path(d)) for d in s.teachers], s, [Path(d) for d in s.teachers])
+
+
+def _distilled_targets(s: TrainSettings, teachers: list[Path], train_s, train_y: np.ndarray) -> np.ndarray | None:
+    """The final network's targets with ``--distill``: the labels blended with the out-of-fold outputs
+    of the fold runs ``teachers`` (``teachers_of``); None without it."""
+    if not teachers:
+        return None
+    from .out_of_fold import out_of_fold_raw, teacher_targets
+
+    raw = out_of_fold_raw(teachers, train_s, kermany.patient_folds(train_s, s.folds, s.split_seed))
     log.info("distilling: targets are %.0f %% the fold networks' out-of-fold outputs", 100 * s.distill)
     return teacher_targets(train_y.astype(np.float32), raw, s.distill)
 
 
 def run(s: TrainSettings) -> ModelMetadata | None:
+    teachers = teachers_of(s)
     out = Path(s.out)
     out.mkdir(parents=True, exist_ok=True)
     started = time.time()
@@ -180,16 +197,15 @@ def run(s: TrainSettings) -> ModelMetadata | None:
     train_u8 = load_u8(train_s, s.workers, "train images")
     train_y = np.array([x.label for x in train_s], dtype=np.int64)
     if not val_s:  # the final network of a K-fold recipe: `assemble` calibrates it on the folds
-        member = train_member(s, train_u8, train_y, None, None, out, _distilled_targets(s, train_s, train_y))
+        member = train_member(s, train_u8, train_y, None, None, out,
+                              _distilled_targets(s, teachers, train_s, train_y))
         member.save(out / "member.keras")
+        taught_by = [ModelBundle(d / MODEL_FILE).read_metadata().weights_sha256 for d in teachers]
         (out / FINAL_RECORD).write_text(json.dumps({"command": command_line(), "seconds": round(time.time() - started, 1),
                                                     "train_images": len(train_s), "distill": s.distill,
-                                                    "teachers": list(s.teachers)}) + "\n")
+                                                    "teachers_sha256": taught_by}) + "\n")
         log.info("trained on all %d training images; calibrate with `assemble`", len(train_s))
         return None
-    if s.distill or s.teachers:
-        raise TrainingOptionsError("expected --distill and --teachers only with --folds K --fold -1 (the final network of a "
-                         "K-fold recipe, taught by its fold runs)")
     val_x = stack_inputs(load_u8(val_s, s.workers, "validation images"), s.image_size)
     val_y = np.array([x.label for x in val_s], dtype=np.int64)
     member = train_member(s, train_u8, train_y, val_x, val_y, out)

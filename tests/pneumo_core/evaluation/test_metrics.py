@@ -96,8 +96,9 @@ def test_auc_interval_is_delongs_variance_on_the_logit_scale(seed, ties):
 
 @pytest.mark.parametrize("probs, labels, expected", [
     ([0.2, 0.4], [1, 1], None),  # one class: no AUC
-    ([0.1, 0.2, 0.8, 0.9], [0, 0, 1, 1], (1.0, 1.0)),  # perfectly separated: no spread to measure
-    ([0.9, 0.8, 0.2, 0.1], [0, 0, 1, 1], (0.0, 0.0)),
+    ([0.5, 0.3, 0.6, 0.8, 0.9], [0, 1, 1, 1, 1], None),  # one film of a class: its spread is unknown
+    ([0.1, 0.2, 0.8, 0.9], [0, 0, 1, 1], None),  # perfectly separated: no spread to measure
+    ([0.9, 0.8, 0.2, 0.1], [0, 0, 1, 1], None),
 ])
 def test_auc_interval_edge_cases(probs, labels, expected):
     assert metrics.auc_interval(probs, labels) == expected

@@ -94,29 +94,41 @@ def test_incomplete_fold_sets_are_refused(assembled, runs, message):
 
 def test_a_distilled_final_network_learns_the_folds_out_of_fold_outputs(assembled, data_dir):
     """``--distill W --teachers FOLD_RUN...``: the final network's targets are (1 - W) of each label
-    plus W of the output of the fold network that never saw the film; recorded with the run."""
+    plus W of the output of the fold network that never saw the film; recorded with the run, and
+    assembled only with the fold runs that taught it."""
     import dataclasses
+    import shutil
 
+    from pneumo_core.training.assemble import assemble
     from pneumo_core.training.settings import TrainSettings
-    from pneumo_core.training.train import FINAL_RECORD, _distilled_targets, load_split
+    from pneumo_core.training.train import FINAL_RECORD, _distilled_targets, load_split, teachers_of
 
     teachers = [str(assembled / f"f{f}") for f in reversed(range(K))]  # any order
     out = assembled / "distilled"
     assert cli_main(["train", "--data", str(data_dir), "--out", str(out), "--fold", "-1", *COMMON,
                      "--distill", "0.5", "--teachers", *teachers]) == 0
+    folds_sha256 = [ModelBundle(assembled / f"f{f}" / "model.keras").read_metadata().weights_sha256 for f in range(K)]
     record = json.loads((out / FINAL_RECORD).read_text())
-    assert record["distill"] == 0.5 and record["teachers"] == teachers
+    assert record["distill"] == 0.5 and record["teachers_sha256"] == folds_sha256  # in fold order
     settings = TrainSettings.read(out)
     assert settings.teachers == tuple(teachers) and settings.distill == 0.5
     train_s, _ = load_split(settings)
     labels = np.array([s.label for s in train_s], dtype=np.int64)
-    targets = _distilled_targets(settings, train_s, labels)
+    targets = _distilled_targets(settings, teachers_of(settings), train_s, labels)
     by_file = {n: r for f in range(K) for n, r in zip(*(lambda rec: (rec.files, rec.raw))(
         ModelBundle(assembled / f"f{f}" / "model.keras").validation_record()))}
     expected = [0.5 * s.label + 0.5 * by_file[s.path.name] for s in train_s]
     np.testing.assert_allclose(targets, expected, rtol=1e-6)
     assert targets.min() > 0 and targets.max() < 1  # soft: no film is taught a bare 0 or 1
-    assert _distilled_targets(dataclasses.replace(settings, distill=0.0, teachers=()), train_s, labels) is None
+    assert _distilled_targets(dataclasses.replace(settings, distill=0.0, teachers=()), [], train_s, labels) is None
+
+    meta = assemble([assembled / f"f{f}" for f in range(K)], out, assembled / "distilled-served")
+    assert meta.training["distill"] == 0.5 and meta.training["mixup"] == 0.0
+    other = assembled / "taught-elsewhere"
+    shutil.copytree(out, other)
+    (other / FINAL_RECORD).write_text(json.dumps({**record, "teachers_sha256": list(reversed(folds_sha256))}))
+    with pytest.raises(ModelFileError, match="taught by other fold networks"):
+        assemble([assembled / f"f{f}" for f in range(K)], other, assembled / "refused-served")
 
 
 @pytest.mark.parametrize(("extra", "message"), [
@@ -125,9 +137,13 @@ def test_a_distilled_final_network_learns_the_folds_out_of_fold_outputs(assemble
     (["--fold", "0", "--distill", "0.5", "--teachers", "f0", "f1", "f2"], "only with --folds K --fold -1"),
     (["--fold", "-1", "--distill", "0.5", "--teachers", "f0", "f1"], "one run for each fold"),
     (["--fold", "-1", "--distill", "0.5", "--teachers", "f0", "f1", "f2", "--width", "4"], "has width=8"),
+    (["--fold", "-1", "--distill", "0.5", "--teachers", "f0", "f1", "f2", "--mixup", "0.2"], "has mixup=0.0"),
     (["--fold", "-1", "--distill", "1.5", "--teachers", "f0", "f1", "f2"], r"weight in \(0, 1\]"),
+    (["--fold", "0", "--mixup", "-0.2"], "--mixup 0 \\(off\\) or a positive"),
 ])
-def test_what_cannot_be_distilled_is_refused(assembled, data_dir, capsys, extra, message):
+def test_what_cannot_be_honoured_is_refused_before_anything_is_written(assembled, data_dir, capsys, extra, message):
     extra = [str(assembled / a) if a in ("f0", "f1", "f2") else a for a in extra]
-    assert cli_main(["train", "--data", str(data_dir), "--out", str(assembled / "refused"), *COMMON, *extra]) == 2
+    out = assembled / "refused"
+    assert cli_main(["train", "--data", str(data_dir), "--out", str(out), *COMMON, *extra]) == 2
     assert re.search(message, capsys.readouterr().err)
+    assert not out.exists()
