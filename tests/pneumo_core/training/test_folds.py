@@ -40,10 +40,14 @@ def test_impossible_folds_are_refused(data_dir, k, message):
 
 @pytest.fixture(scope="module")
 def assembled(data_dir, tmp_path_factory):
+    """Fold runs, a final run taught by them (``--distill``; its teachers listed out of order), assembled."""
     root = tmp_path_factory.mktemp("kfold")
-    for fold in [*range(K), -1]:
-        name = f"f{fold}" if fold >= 0 else "final"
-        assert cli_main(["train", "--data", str(data_dir), "--out", str(root / name), "--fold", str(fold), *COMMON]) == 0
+    for fold in range(K):
+        assert cli_main(["train", "--data", str(data_dir), "--out", str(root / f"f{fold}"), "--fold", str(fold),
+                         *COMMON]) == 0
+    teachers = [str(root / f"f{f}") for f in reversed(range(K))]
+    assert cli_main(["train", "--data", str(data_dir), "--out", str(root / "final"), "--fold", "-1", *COMMON,
+                     "--distill", "0.5", "--teachers", *teachers]) == 0
     assert not (root / "final" / "model.keras").exists()  # nothing to calibrate it on by itself
     code = cli_main(["assemble", *(str(root / f"f{f}") for f in range(K)), "--final", str(root / "final"),
                      "--out", str(root / "served")])
@@ -64,7 +68,7 @@ def test_assembled_model_is_calibrated_gated_and_judged_out_of_fold(assembled, d
     assert meta.validation["out_of_fold"] and meta.validation["images"] == 24 and meta.training["folds"] == K
     assert meta.gate["sha256"] and "out-of-fold" in meta.gate["rules"]["distance"]
     assert set(meta.stress["rows"]) == set(STRESSES) and meta.stress["judged_by"] == "the fold networks"
-    assert meta.training["architecture"] == "fast"
+    assert meta.training["architecture"] == "fast" and meta.training["distill"] == 0.5 and meta.training["mixup"] == 0
     settings = json.loads((assembled / "final" / "settings.json").read_text())
     assert settings["fold"] == -1 and settings["augment"]["fill"] == "reflect"
 
@@ -92,7 +96,7 @@ def test_incomplete_fold_sets_are_refused(assembled, runs, message):
         assemble([assembled / r for r in runs], assembled / "final", assembled / "bad")
 
 
-def test_a_distilled_final_network_learns_the_folds_out_of_fold_outputs(assembled, data_dir):
+def test_a_distilled_final_network_learns_the_folds_out_of_fold_outputs(assembled):
     """``--distill W --teachers FOLD_RUN...``: the final network's targets are (1 - W) of each label
     plus W of the output of the fold network that never saw the film; recorded with the run, and
     assembled only with the fold runs that taught it."""
@@ -103,15 +107,12 @@ def test_a_distilled_final_network_learns_the_folds_out_of_fold_outputs(assemble
     from pneumo_core.training.settings import TrainSettings
     from pneumo_core.training.train import FINAL_RECORD, _distilled_targets, load_split, teachers_of
 
-    teachers = [str(assembled / f"f{f}") for f in reversed(range(K))]  # any order
-    out = assembled / "distilled"
-    assert cli_main(["train", "--data", str(data_dir), "--out", str(out), "--fold", "-1", *COMMON,
-                     "--distill", "0.5", "--teachers", *teachers]) == 0
+    final = assembled / "final"
     folds_sha256 = [ModelBundle(assembled / f"f{f}" / "model.keras").read_metadata().weights_sha256 for f in range(K)]
-    record = json.loads((out / FINAL_RECORD).read_text())
+    record = json.loads((final / FINAL_RECORD).read_text())
     assert record["distill"] == 0.5 and record["teachers_sha256"] == folds_sha256  # in fold order
-    settings = TrainSettings.read(out)
-    assert settings.teachers == tuple(teachers) and settings.distill == 0.5
+    settings = TrainSettings.read(final)
+    assert settings.teachers == tuple(str(assembled / f"f{f}") for f in reversed(range(K))) and settings.distill == 0.5
     train_s, _ = load_split(settings)
     labels = np.array([s.label for s in train_s], dtype=np.int64)
     targets = _distilled_targets(settings, teachers_of(settings), train_s, labels)
@@ -122,10 +123,8 @@ def test_a_distilled_final_network_learns_the_folds_out_of_fold_outputs(assemble
     assert targets.min() > 0 and targets.max() < 1  # soft: no film is taught a bare 0 or 1
     assert _distilled_targets(dataclasses.replace(settings, distill=0.0, teachers=()), [], train_s, labels) is None
 
-    meta = assemble([assembled / f"f{f}" for f in range(K)], out, assembled / "distilled-served")
-    assert meta.training["distill"] == 0.5 and meta.training["mixup"] == 0.0
     other = assembled / "taught-elsewhere"
-    shutil.copytree(out, other)
+    shutil.copytree(final, other)
     (other / FINAL_RECORD).write_text(json.dumps({**record, "teachers_sha256": list(reversed(folds_sha256))}))
     with pytest.raises(ModelFileError, match="taught by other fold networks"):
         assemble([assembled / f"f{f}" for f in range(K)], other, assembled / "refused-served")
