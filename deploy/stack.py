@@ -50,10 +50,36 @@ class StackError(RuntimeError):
     """A part of the stack did not start; the message ends with the end of its log."""
 
 
+def _ephemeral_ports() -> range:
+    """The ports this machine gives outgoing connections (Linux: ip_local_port_range)."""
+    try:
+        low, high = (int(v) for v in Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        low, high = 32768, 60999  # Linux's default
+    return range(low, high + 1)
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free loopback port outside the range of outgoing connections' ports: a port taken from that
+    range (``bind(0)``) can be taken again, by any outgoing connection (a health check of this very
+    stack), in the seconds before the server that was to listen on it starts."""
+    ephemeral = _ephemeral_ports()
+    for _ in range(200):
+        port = secrets.choice(range(20000, ephemeral.start)) if ephemeral.start > 21000 else 0
+        if port in _HANDED_OUT:  # free now, but promised to an earlier caller of this process
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            port = s.getsockname()[1]
+        _HANDED_OUT.add(port)
+        return port
+    raise StackError("no free loopback port found to start the stack on")
+
+
+_HANDED_OUT: set[int] = set()
 
 
 def wait_until_healthy(url: str, proc: subprocess.Popen, log_path: Path, what: str,
