@@ -72,9 +72,8 @@ def headline_metrics(report, threshold: float) -> None:
     left, middle, _ = st.columns(3)
     left.metric("Precision", _pct(at["precision"]), help=texts.METRIC_HELP["precision"])
     middle.metric("ROC AUC", f"{report.ranking['roc_auc']:.3f}", help=texts.METRIC_HELP["roc_auc"])
-    interval = report.roc_auc_interval
-    if interval:
-        middle.caption(f"95% CI {interval[0]:.3f}–{interval[1]:.3f}")
+    if report.roc_auc_interval:
+        middle.caption(summary.auc_interval_text(report.roc_auc_interval))
 
 
 @guarded

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -98,9 +99,9 @@ class EvaluationReport:
     calibration = property(lambda self: dict(self._raw["calibration"]))
     ranking = property(lambda self: dict(self._raw["ranking"]))
 
-    @property
+    @cached_property
     def roc_auc_interval(self) -> tuple[float, float] | None:
-        """The 95 % DeLong interval of the ROC AUC, from the per-image probabilities."""
+        """The 95 % DeLong interval of the ROC AUC, from the per-image probabilities (computed once)."""
         return metrics.auc_interval(self.probabilities, self.labels)
 
     @property

@@ -22,6 +22,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..errors import UnreadableImageError
+from .preprocess import to_uint8
 from .types import MAX_DECODED_BYTES, MAX_PIXELS, ImageInfo, LoadedImage
 
 DRAFT_ABOVE = 4096
@@ -62,7 +63,7 @@ def load_raster(data: bytes, kind: str) -> LoadedImage:
             colour = colourfulness(img)
             pixels, bits, u8 = _to_gray(img, _png_significant_bits(data) if kind == "PNG" else None)
             if kind == "JPEG":
-                _check_not_cut_short(u8 if u8 is not None else to_u8_levels(pixels))
+                _check_not_cut_short(u8 if u8 is not None else to_uint8(pixels))
     except UnreadableImageError:
         raise
     except Image.DecompressionBombError as exc:
@@ -104,11 +105,6 @@ def colourfulness(img: Image.Image) -> float:
     small.thumbnail((256, 256))
     rgb = np.asarray(small, dtype=np.float32)
     return float((np.abs(rgb[..., 0] - rgb[..., 1]) + np.abs(rgb[..., 1] - rgb[..., 2])).mean() / 2.0)
-
-
-def to_u8_levels(pixels: np.ndarray) -> np.ndarray:
-    """Gray pixels in [0, 1] back to 8-bit levels (exact for pixels made as levels / 255)."""
-    return np.rint(pixels * np.float32(255.0)).astype(np.uint8)
 
 
 def _check_not_cut_short(levels: np.ndarray) -> None:

@@ -36,10 +36,11 @@ FAR_OR_TURNED = Finding(REFUSED, "the image does not look like an upright chest 
 
 def orientation_input(gray: np.ndarray, size: int = ORIENTATION_SIZE) -> np.ndarray:
     """A gray image in [0, 1] -> the orientation check's input: ``size*size`` float32, equalised. Pure."""
-    return equalize(resize_square(to_uint8(gray), size)).ravel()
+    return orientation_input_u8(to_uint8(gray), size)
 
 
 def orientation_input_u8(gray_u8: np.ndarray, size: int = ORIENTATION_SIZE) -> np.ndarray:
+    """``orientation_input`` of an 8-bit gray image."""
     return equalize(resize_square(gray_u8, size)).ravel()
 
 

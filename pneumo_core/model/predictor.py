@@ -85,9 +85,10 @@ class Predictor:
             image = load_image(image)
         gray = _as_gray(image)
         u8 = image.u8 if isinstance(image, LoadedImage) and image.u8 is not None else to_uint8(gray)  # made once
-        film = resize_square(u8, FILM_SIZE)  # the film as the data set stores it, made once for the gate and model
-        findings = list(assess(image).findings) + (self.gate.before_network(film) if self.gate else [])
         size = self.meta.input_size  # another size is made from the whole film, as it always was
+        # the film as the data set stores it, made once for the gate and a model of that size
+        film = resize_square(u8, FILM_SIZE) if self.gate or size == FILM_SIZE else None
+        findings = list(assess(image).findings) + (self.gate.before_network(film) if self.gate else [])
         return PreparedImage(model_inputs_u8(film if size == FILM_SIZE else u8, size, self.meta.views),
                              gray.shape[:2], Assessment.of(findings))
 

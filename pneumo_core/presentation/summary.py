@@ -22,7 +22,11 @@ def auc_with_interval(value: float | None, interval: tuple[float, float] | None)
     """"0.983 (95% CI 0.972–0.989)"; "—" when there is no AUC."""
     if value is None:
         return "—"
-    return f"{value:.3f}" + ("" if interval is None else f" (95% CI {interval[0]:.3f}–{interval[1]:.3f})")
+    return f"{value:.3f}" + ("" if interval is None else f" ({auc_interval_text(interval)})")
+
+
+def auc_interval_text(interval: tuple[float, float] | None) -> str:
+    return "" if interval is None else f"95% CI {interval[0]:.3f}–{interval[1]:.3f}"
 
 
 def one_in(rate: float) -> str:

@@ -57,18 +57,18 @@ def assemble(fold_dirs: list[Path], final_dir: Path, out: Path, data_dir: str | 
     folds = kermany.patient_folds(samples, s.folds, s.split_seed)
     labels = np.array([x.label for x in samples])
     raw = out_of_fold_raw(fold_dirs, samples, folds)
+    fold_meta = [ModelBundle(d / MODEL_FILE).read_metadata() for d in fold_dirs]
+    final_info = json.loads((final_dir / FINAL_RECORD).read_text())
+    if final_info.get("distill") and final_info.get("teachers_sha256") != [m.weights_sha256 for m in fold_meta]:
+        raise ModelFileError(f"{final_dir} was taught by other fold networks than {[str(d) for d in fold_dirs]}; "
+                             "assemble it with the fold runs given to its --teachers")
 
     member = keras.models.load_model(final_dir / "member.keras", compile=False)
     out.mkdir(parents=True, exist_ok=True)
     bundle = ModelBundle(out / MODEL_FILE)
     model = build_ensemble([member], s.image_size, s.width)
     model.save(bundle.weights)
-    trained = [ModelBundle(d / MODEL_FILE).read_metadata().training for d in fold_dirs]
-    final_info = json.loads((final_dir / FINAL_RECORD).read_text())
-    folds_sha256 = [ModelBundle(d / MODEL_FILE).read_metadata().weights_sha256 for d in fold_dirs]
-    if final_info.get("distill") and final_info.get("teachers_sha256") != folds_sha256:
-        raise ModelFileError(f"{final_dir} was taught by other fold networks than {[str(d) for d in fold_dirs]}; "
-                             "assemble it with the fold runs given to its --teachers")
+    trained = [m.training for m in fold_meta]
     stub = ModelMetadata(
         version=s.version, classes=CLASSES, input_size=s.image_size, preprocessing=PREPROCESSING,
         temperature=1.0, presets={"balanced": 0.5}, default_preset="balanced", band=(0.5, 0.5),
@@ -82,8 +82,7 @@ def assemble(fold_dirs: list[Path], final_dir: Path, out: Path, data_dir: str | 
                   "mixup": s.mixup, "distill": final_info.get("distill", 0.0)},
         validation={"images": len(samples), "patients": len({x.patient for x in samples}),
                     "split": f"out-of-fold: {s.folds} patient-grouped folds of all of train", "out_of_fold": True,
-                    "roc_auc_folds": [ModelBundle(d / MODEL_FILE).read_metadata().validation.get("roc_auc")
-                                      for d in fold_dirs]},
+                    "roc_auc_folds": [m.validation.get("roc_auc") for m in fold_meta]},
     )
     meta = recalibrate(stub, raw, labels)
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..errors import ModelFileError
 from ..evaluation.comparison import ComparisonReport, ComparisonRow, read_comparison, write_comparison
-from .settings import SETTINGS_FILE, TrainSettings
+from .settings import MODEL_FILE, SETTINGS_FILE, TrainSettings
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,6 @@ PROTOCOL = ("The networks trained by `python -m pneumo_core compare train` share
             "the training films by patient, the same augmentation, epochs and time cap; calibration, presets and band "
             "fixed on that validation split by the rules every pneumo model follows. Every row, the served model's "
             "too, is scored once on the official 624-film test split at its default threshold.")
-MODEL_FILE = "model.keras"  # what `train` writes in its output folder
 # What must be the same for every network trained by `compare train` (``merge`` refuses reports that differ).
 BUDGET = ("epochs", "max_minutes", "image_size", "batch_size", "val_fraction", "split", "split_seed", "limit", "augment")
 

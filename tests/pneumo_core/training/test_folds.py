@@ -128,6 +128,7 @@ def test_a_distilled_final_network_learns_the_folds_out_of_fold_outputs(assemble
     (other / FINAL_RECORD).write_text(json.dumps({**record, "teachers_sha256": list(reversed(folds_sha256))}))
     with pytest.raises(ModelFileError, match="taught by other fold networks"):
         assemble([assembled / f"f{f}" for f in range(K)], other, assembled / "refused-served")
+    assert not (assembled / "refused-served").exists()  # refused before anything is written
 
 
 @pytest.mark.parametrize(("extra", "message"), [
