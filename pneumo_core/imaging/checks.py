@@ -47,7 +47,9 @@ def header_findings(info: ImageInfo) -> list[Finding]:
 
 
 def image_findings(pixels: np.ndarray, info: ImageInfo | None = None) -> list[Finding]:
-    h, w = pixels.shape[:2]
+    """Size and shape from the file's own size (``info``; the pixels may be decoded at a reduced
+    scale), spread and colour from the pixels."""
+    h, w = (info.height, info.width) if info is not None else pixels.shape[:2]
     found = []
     if min(h, w) < MIN_SIDE:
         found.append(Finding(REFUSED, f"the image is only {w}x{h} pixels; a chest film needs at least {MIN_SIDE} "

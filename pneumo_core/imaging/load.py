@@ -14,7 +14,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import numpy as np
+
 from ..errors import UnreadableImageError
+from .preprocess import to_uint8
 from .raster import load_raster
 from .types import MAX_FILE_BYTES, LoadedImage, Source
 
@@ -62,8 +65,10 @@ def sniff_format(data: bytes) -> str | None:
     return None
 
 
-def load_image(source: Source) -> LoadedImage:
-    """Load a JPEG, PNG or DICOM chest X-ray as a gray image in [0, 1].
+def load_image(source: Source, fit: int | None = None) -> LoadedImage:
+    """Load a JPEG, PNG or DICOM chest X-ray as a gray image in [0, 1]. With ``fit`` (for the model
+    alone, where no display copy is kept), a JPEG may be decoded at 1/2, 1/4 or 1/8 of its size,
+    keeping both sides at least ``fit`` pixels (``raster.load_raster``).
 
     Raises:
         UnreadableImageError: the content is not a readable JPEG, PNG or DICOM image. No other
@@ -72,7 +77,7 @@ def load_image(source: Source) -> LoadedImage:
     """
     data = read_bytes(source)
     try:
-        return _decode(data)
+        return _decode(data, fit)
     except UnreadableImageError:
         raise
     except Exception as exc:  # noqa: BLE001 -- any decoder failure on hostile content is the file's fault
@@ -81,10 +86,27 @@ def load_image(source: Source) -> LoadedImage:
                                    "or DICOM chest X-ray. It may be damaged: export or copy it again.") from exc
 
 
-def _decode(data: bytes) -> LoadedImage:
+def model_view(image: LoadedImage | np.ndarray, fit: int) -> LoadedImage | np.ndarray:
+    """The image as the model's ``fit``-pixel film and the input gate's checks read it. A JPEG at least
+    twice ``fit`` on both sides is decoded again by the JPEG decoder at a reduced scale, so the view
+    is the same whether the file was loaded whole (the app keeps a display copy) or with
+    ``load_image(data, fit)`` (``predict``, the archive); anything else is its own view."""
+    if isinstance(image, LoadedImage) and image.source is not None and min(image.pixels.shape) * image.scale >= 2 * fit:
+        return load_image(image.source, fit)
+    return image
+
+
+def grey_levels(image: LoadedImage | np.ndarray) -> np.ndarray:
+    """An image's 8-bit grey levels: as the file held them where it did, else from its pixels."""
+    if isinstance(image, LoadedImage):
+        return image.u8 if image.u8 is not None else to_uint8(image.pixels)
+    return to_uint8(image)
+
+
+def _decode(data: bytes, fit: int | None = None) -> LoadedImage:
     kind = sniff_format(data)
     if kind in ("JPEG", "PNG"):
-        return load_raster(data, kind)
+        return load_raster(data, kind, fit)
     from .dicom import load_dicom, looks_like_dicom  # pydicom is imported lazily
 
     if kind == "DICOM" or looks_like_dicom(data):

@@ -22,7 +22,7 @@ class ImageInfo:
     """Non-identifying facts about a loaded image."""
 
     format: str  # "JPEG", "PNG" or "DICOM"
-    width: int
+    width: int  # the file's own size, upright (its EXIF orientation applied), whatever scale it was decoded at
     height: int
     bits: int  # bits per sample in the source (8, 12, 16...)
     modality: str | None = None  # DICOM only, e.g. "DX", "CR"
@@ -44,3 +44,7 @@ class LoadedImage:
     # input and the gate start from these instead of converting ``pixels`` back (same values: u8 / 255
     # -> rint(x * 255) gives u8 again). None for DICOM and 16-bit images.
     u8: np.ndarray | None = field(default=None, repr=False, compare=False)
+    scale: int = 1  # a JPEG decoded at 1/2, 1/4 or 1/8 of its stored size by the decoder itself
+    # A JPEG decoded whole keeps its bytes (in memory only, never written): the model's film is
+    # decoded from them at a reduced scale, the same levels as a load for the model alone gives.
+    source: bytes | None = field(default=None, repr=False, compare=False)

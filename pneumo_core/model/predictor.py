@@ -20,8 +20,8 @@ import numpy as np
 from ..decision import Assessment, Prediction, decide
 from ..errors import ModelFileError
 from ..imaging.checks import assess
-from ..imaging.load import load_image
-from ..imaging.preprocess import FILM_SIZE, model_inputs_u8, resize_square, to_uint8
+from ..imaging.load import grey_levels, load_image, model_view
+from ..imaging.preprocess import FILM_SIZE, model_inputs_u8, resize_square
 from ..imaging.types import LoadedImage, Source
 from . import calibration
 from .bundle import ModelBundle
@@ -35,7 +35,8 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class PreparedImage:
     """One image as the model sees it: its views ``(V, S, S, 1)`` float32 in [0, 1], the (height,
-    width) of the image they were made from, and the input gate's assessment of that image."""
+    width) of the image as it was decoded (a JPEG read from its bytes for the model alone: at the
+    decoder's reduced scale), and the input gate's assessment of that image."""
 
     x: np.ndarray
     shape: tuple[int, int]
@@ -81,16 +82,18 @@ class Predictor:
         with the input gate's assessment of it (every prediction passes through the gate here)."""
         if isinstance(image, PreparedImage):
             return image
-        if not isinstance(image, (LoadedImage, np.ndarray)):
-            image = load_image(image)
-        gray = _as_gray(image)
-        u8 = image.u8 if isinstance(image, LoadedImage) and image.u8 is not None else to_uint8(gray)  # made once
         size = self.meta.input_size  # another size is made from the whole film, as it always was
-        # the film as the data set stores it, made once for the gate and a model of that size
-        film = resize_square(u8, FILM_SIZE) if self.gate or size == FILM_SIZE else None
-        findings = list(assess(image).findings) + (self.gate.before_network(film) if self.gate else [])
-        return PreparedImage(model_inputs_u8(film if size == FILM_SIZE else u8, size, self.meta.views),
-                             gray.shape[:2], Assessment.of(findings))
+        if not isinstance(image, (LoadedImage, np.ndarray)):  # no display copy: a JPEG may be decoded reduced
+            image = load_image(image, fit=FILM_SIZE if size == FILM_SIZE else None)
+        # what the gate's checks and the film as the data set stores it (made once, for the gate and a
+        # model of that size) read: the JPEG decoder's reduced scale where it has one, the same whether
+        # the upload was decoded whole (the app) or for the model alone (``model_view``)
+        view = model_view(image, FILM_SIZE)
+        film = resize_square(grey_levels(view), FILM_SIZE) if self.gate or size == FILM_SIZE else None
+        findings = list(assess(view).findings) + (self.gate.before_network(film) if self.gate else [])
+        model_film = film if size == FILM_SIZE else grey_levels(image)
+        return PreparedImage(model_inputs_u8(model_film, size, self.meta.views), _as_gray(image).shape[:2],
+                             Assessment.of(findings))
 
     def _pool_outputs(self) -> list:
         """Each member's pooled-feature layer (what the learned gate measures), found by name."""
@@ -166,7 +169,8 @@ class Predictor:
     def explain(self, image, label: str | None = None, method: str = "Grad-CAM",
                 out_size: tuple[int, int] | None = None) -> Heatmap:
         """Heatmap explaining ``label`` (default: the label at the default preset) for one image
-        (anything ``prepare`` takes), at ``out_size`` (h, w; default the image's own size)."""
+        (anything ``prepare`` takes), at ``out_size`` (h, w; default the size the image was decoded at:
+        for a JPEG's bytes, the decoder's reduced scale; pass the size the film is shown at)."""
         prepared = self.prepare(image)
         if label is None:
             label = self.predict(prepared).label

@@ -1,8 +1,9 @@
 """Speed of every network in the comparison, side by side in one run on this machine.
 
 Each row is served by a ``Predictor`` as the app serves a model and timed, for one full-resolution
-JPEG, for decode + predict (``load_image`` of the file's bytes, the header and image checks, the
-model input, the forward pass, calibration) and + Grad-CAM (then the heatmap at the image's size).
+JPEG, for decode + predict (the file's bytes read for the model alone, as ``predict`` and the archive
+read them: a JPEG decoded at a reduced scale, the header and image checks, the model input, the
+forward pass, calibration) and + Grad-CAM (then the heatmap at the size the app shows the film).
 Every row is timed without the input gate's learned checks (an untrained network has none; they
 add the same few milliseconds to any network). The model files of the comparison stay on the GPU
 machine (several are over 50 MB); a row whose weights are not among ``models`` is timed on an
@@ -26,6 +27,7 @@ from ..decision import CLASSES
 from ..errors import DataLayoutError, ModelFileError
 from ..evaluation.comparison import ComparisonReport, read_comparison, write_comparison
 from ..imaging.load import load_image
+from ..imaging.preprocess import downscale
 from ..model.bundle import ModelBundle
 from ..model.metadata import ModelMetadata, sha256_of
 
@@ -74,11 +76,13 @@ def time_bundle(model, data: bytes, runs: int, heatmap: bool = True, gate: bool 
     if not gate:
         predictor.gate = None  # the same steps for every row (an untrained network has no learned gate)
 
+    shown = downscale(load_image(data).pixels).shape  # the film as the app shows it (its display copy)
+
     def predict():
-        return predictor.predict(load_image(data))
+        return predictor.predict(data)
 
     def explain():
-        return predictor.explain(load_image(data), method="Grad-CAM")
+        return predictor.explain(data, method="Grad-CAM", out_size=shown)
 
     out = {"predict_ms": round(1000 * median_seconds(predict, runs), 1)}
     if heatmap:

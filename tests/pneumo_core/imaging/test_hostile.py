@@ -62,8 +62,8 @@ def test_a_12_bit_png_keeps_its_grey_levels(xray, sbit):
 def test_a_huge_jpeg_is_decoded_at_a_reduced_scale():
     big = np.tile(np.linspace(0, 255, 256, dtype=np.uint8), (4800, 20))[:, :5000]  # 5000x4800
     loaded = load_image(jpeg(big))
-    assert (loaded.info.width, loaded.info.height) == (2500, 2400)  # JPEG's own 1/2 scale
-    assert loaded.pixels.shape == (2400, 2500)
+    assert (loaded.info.width, loaded.info.height) == (5000, 4800)  # the file's own size
+    assert loaded.pixels.shape == (2400, 2500) and loaded.scale == 2  # JPEG's own 1/2 scale
 
 
 BOMB_MEMORY = """

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import io
+import re
 
+import cv2
 import numpy as np
 import pytest
 from dicom_factory import make_dicom
+from hostile import cut_short_jpeg
 from PIL import Image
 
 from pneumo_core import UnreadableImageError, load_image, sniff_format
+from pneumo_core.imaging.load import grey_levels, model_view
 
 
 def encode_raster(u8: np.ndarray, fmt: str) -> bytes:
@@ -100,8 +104,9 @@ def test_path_and_file_object_sources(fullres_dir):
     (b"\x00" * 128 + b"DICM" + b"\x00" * 16, "DICOM"),
 ])
 def test_unreadable_input_raises_a_clear_error(data, message):
-    with pytest.raises(UnreadableImageError, match=message):
+    with pytest.raises(UnreadableImageError, match=message) as raised:
         load_image(data)
+    assert not re.search(r"\w+(Error|Exception)\b", str(raised.value))  # the decoder's words: not for a doctor
 
 
 def test_colour_dicom_is_rejected(chest_u8):
@@ -111,7 +116,7 @@ def test_colour_dicom_is_rejected(chest_u8):
 
 def test_truncated_jpeg_is_rejected(chest_u8):
     data = encode_raster(chest_u8, "JPEG")
-    with pytest.raises(UnreadableImageError):
+    with pytest.raises(UnreadableImageError, match="damaged or incomplete.*upload the original file"):
         load_image(data[: len(data) // 3])
 
 
@@ -140,3 +145,67 @@ def test_a_film_saved_turned_with_its_exif_orientation_is_read_upright(chest_u8,
         np.testing.assert_array_equal(image.u8, expected)
     else:  # lossy: within a few grey levels of the film turned upright, far from it as stored
         assert np.abs(image.u8.astype(int) - expected).mean() < 2
+
+
+def _film(width: int, height: int) -> np.ndarray:
+    """A smooth grey film (no flat rows of the level a cut-short JPEG leaves)."""
+    y, x = np.mgrid[0:height, 0:width]
+    return (60 + 120 * np.sin(x / 37.0) ** 2 + 60 * np.cos(y / 53.0) ** 2).astype(np.uint8)
+
+
+@pytest.mark.parametrize(("fmt", "width", "height", "fit", "scale"), [
+    ("JPEG", 1000, 800, 224, 2),   # 1000//224 = 4, 800//224 = 3: 1/2 keeps both sides >= 224
+    ("JPEG", 2000, 1000, 224, 4),
+    ("JPEG", 2400, 1900, 224, 8),
+    ("JPEG", 440, 900, 224, 1),    # a side under twice the size: read whole
+    ("JPEG", 2000, 1000, None, 1),  # no fit: whole
+    ("PNG", 2000, 1000, 224, 1),   # the decoder's reduced scale is JPEG's
+])
+def test_a_jpeg_read_for_the_model_is_decoded_at_a_reduced_scale(fmt, width, height, fit, scale):
+    film = _film(width, height)
+    image = load_image(encode_raster(film, fmt), fit=fit)
+    assert image.scale == scale
+    assert image.pixels.shape == (-(-height // scale), -(-width // scale))
+    assert (image.info.width, image.info.height) == (width, height)  # the file's own size, whatever the scale
+    assert min(image.pixels.shape) >= min(fit or 1, height, width)
+    # a JPEG read whole keeps its bytes for the model's film; one read for the model alone does not
+    assert (image.source is not None) == (fmt == "JPEG" and fit is None)
+    whole = cv2.resize(film, image.pixels.shape[::-1], interpolation=cv2.INTER_AREA)
+    assert np.abs(image.u8.astype(int) - whole).mean() < 2  # the same film, smaller
+
+
+@pytest.mark.parametrize("orientation", [1, 6])
+def test_the_models_view_is_the_same_whether_the_jpeg_was_read_whole_or_for_the_model(orientation):
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    buf = io.BytesIO()
+    Image.fromarray(_film(1200, 900)).save(buf, format="JPEG", quality=95, exif=exif)
+    whole, reduced = load_image(buf.getvalue()), load_image(buf.getvalue(), fit=224)
+    assert whole.scale == 1 and reduced.scale == 4
+    assert reduced.pixels.shape == ((300, 225) if orientation == 6 else (225, 300))  # upright, a quarter
+    assert whole.info == reduced.info == model_view(whole, 224).info  # the size upright: 900x1200 when turned
+    assert (reduced.info.width, reduced.info.height) == ((900, 1200) if orientation == 6 else (1200, 900))
+    np.testing.assert_array_equal(grey_levels(model_view(whole, 224)), reduced.u8)
+    assert model_view(reduced, 224) is reduced
+    small = load_image(encode_raster(_film(300, 400), "PNG"))  # no reduced scale: its own view
+    assert model_view(small, 224) is small
+
+
+def test_a_jpeg_cut_short_is_refused_at_a_reduced_scale_too():
+    data = cut_short_jpeg(_film(1600, 1200), keep=0.6)  # decodes, grey from where its data ended
+    for fit in (None, 224):
+        with pytest.raises(UnreadableImageError, match="rows are blank grey"):
+            load_image(data, fit=fit)
+
+
+def test_blank_rows_a_reduced_scale_blurs_are_judged_on_the_film_read_whole():
+    """22 grey rows at the bottom of 1,000 pass the whole film's check (under 2 %); at a quarter the
+    block row above them decodes grey too and would refuse it: the whole film decides, in every path."""
+    film = _film(900, 1000)
+    film[-22:] = 128
+    buf = io.BytesIO()
+    Image.fromarray(film).save(buf, format="JPEG", quality=95)
+    whole, for_model = load_image(buf.getvalue()), load_image(buf.getvalue(), fit=224)
+    assert for_model.scale == 1 and for_model.source is None
+    np.testing.assert_array_equal(for_model.u8, whole.u8)
+    np.testing.assert_array_equal(grey_levels(model_view(whole, 224)), whole.u8)
