@@ -20,4 +20,4 @@ test: $(STAMP)
 	tools/install_debian.sh
 	[ -d tests/e2e/oidc/node_modules/oidc-provider ] || (cd tests/e2e/oidc && npm ci --no-audit --no-fund --loglevel=error) \
 	  || echo "npm ci failed in tests/e2e/oidc: the sign-in browser test will say what is missing" >&2
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -n 2 --dist loadfile  # two processes, a test file each (module fixtures made once)

@@ -95,8 +95,11 @@ def nginx(prefix: Path, site: Path, health_url: str, context: ssl.SSLContext) ->
 
 
 def idle(page) -> None:
-    """Wait until Streamlit has finished the current run in a Playwright page: no stale element, no spinner."""
+    """Wait until Streamlit has finished the current run in a Playwright page: the app says its script
+    is not running (on a loaded machine the first elements of a page show, and take keys, long before
+    the run reaches the page's last element, the keyboard script), no stale element, no spinner."""
     page.wait_for_timeout(500)
-    page.wait_for_function("document.querySelectorAll('[data-stale=true]').length === 0"
+    page.wait_for_function("!!document.querySelector('[data-testid=stApp][data-test-script-state=notRunning]')"
+                           " && document.querySelectorAll('[data-stale=true]').length === 0"
                            " && !document.body.innerText.includes('Computing the')", polling=250)
     page.wait_for_timeout(300)
