@@ -19,7 +19,10 @@ export PYTHONPATH=/tmp/site:$PWD KERAS_BACKEND=jax XLA_PYTHON_CLIENT_PREALLOCATE
 runs=/tmp/runs; mkdir -p $runs
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
 distill=${DISTILL:-}; minutes=${MAX_MINUTES:-$([ -n "$distill" ] && echo 4 || echo 7)}
-trap 'kill $(jobs -p) 2>/dev/null || true' EXIT  # a failed run stops the others too
+stop_runs() {  # each run's own processes (python) first, then the run's shell: nothing keeps the GPU
+  for p in $(jobs -p); do pkill -TERM -P "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done
+}
+trap stop_runs EXIT  # a failed run stops the others too
 train() {  # fold (-1: the final network), then extra options; a failed run shows its log's end
   local f=$1 name=f$1; shift; [ "$f" = -1 ] && name=final
   python3 -m pneumo_core train --data .data/kermany-224 --out $runs/$name --folds "$folds" --fold "$f" \
@@ -29,7 +32,7 @@ train() {  # fold (-1: the final network), then extra options; a failed run show
 pids=()
 for f in $(seq 0 $((folds - 1))); do train "$f" "$@" & pids+=($!); done
 if [ -z "$distill" ]; then train -1 "$@" & pids+=($!); fi
-for pid in "${pids[@]}"; do wait "$pid"; done  # set -e: the first failed run stops the recipe
+for _ in "${pids[@]}"; do wait -n; done  # set -e: the first run to fail, whichever, stops the recipe
 if [ -n "$distill" ]; then
   train -1 "$@" --distill "$distill" --teachers $(for f in $(seq 0 $((folds - 1))); do echo $runs/f$f; done)
 fi
