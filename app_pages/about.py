@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pneumo_core import summary, texts
+from pneumo_core import model_words, summary, texts
 from ui.guard import guarded
 from ui.resources import get_bundle, get_gate_report, get_report
 
@@ -28,7 +28,7 @@ def page() -> None:
               help=texts.band_text(meta.band))
 
     st.subheader("What the model is")
-    st.markdown(texts.about_model(meta.training.get("train_images"), meta.training.get("members")))
+    st.markdown(model_words.about_model(meta.training.get("train_images"), meta.training.get("members")))
     st.subheader("How well it does")
     st.markdown(" ".join(summary.plain_summary(get_report(), meta.default_threshold,
                                                texts.preset_title(meta.default_preset).lower()))
@@ -37,7 +37,8 @@ def page() -> None:
                                                 for n in meta.presets))
     st.subheader("Known limits")
     at_default = meta.validation.get("at_default", {})
-    st.markdown(texts.known_limits(at_default.get("specificity"), get_report().at(meta.default_threshold)["specificity"]))
+    st.markdown(model_words.known_limits(at_default.get("specificity"), get_report().at(meta.default_threshold)["specificity"],
+                                   meta.stress))
 
     st.subheader("What pneumo will not read")
     st.markdown(texts.GATE_SUMMARY)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pneumo_core import CUSTOM, PUBLISHED, charts, summary, texts
+from pneumo_core import CUSTOM, PUBLISHED, charts, model_words, summary, texts
 from ui import state
 from ui.comparison import comparison_section
 from ui.guard import guarded
@@ -50,13 +50,13 @@ def gate_section() -> None:
 
 def stress_section(stress: dict) -> None:
     """Whether the model reads the lungs or the framing: the validation stress report in its metadata."""
-    st.subheader(texts.STRESS_TITLE)
+    st.subheader(model_words.STRESS_TITLE)
     if not stress:
         st.info("This model has not been checked this way yet.")
         return
-    st.markdown(texts.STRESS_INTRO.format(limit=f"{100 * stress['max_drop']:g}"))
-    st.markdown(f"**{texts.stress_takeaway(stress)}**")
-    st.table(pd.DataFrame(texts.stress_rows(stress)).set_index("Validation films"))
+    st.markdown(model_words.STRESS_INTRO.format(limit=f"{100 * stress['max_drop']:g}"))
+    st.markdown(f"**{model_words.stress_takeaway(stress)}**")
+    st.table(pd.DataFrame(model_words.stress_rows(stress)).set_index("Validation films"))
     st.caption(f"{stress['images']:,} validation films (from the training split, never the test split), at the default "
                f"threshold {_pct(stress['threshold'])}. Measured by `{stress.get('command', 'python -m pneumo_core stress')}`.")
 
@@ -95,8 +95,8 @@ def page() -> None:
     choice = st.radio("Operating point", names + [CUSTOM], horizontal=True, format_func=texts.preset_title,
                       index=names.index(meta.default_preset), key=state.PERF_PRESET)
     if choice == CUSTOM:
-        threshold = st.slider("PNEUMONIA from this probability", 0.01, 0.99, float(round(meta.default_threshold, 2)),
-                              0.01, key=state.PERF_THRESHOLD, format="percent")
+        threshold = st.slider("PNEUMONIA from this probability", 0.01, 0.99, float(round(meta.default_threshold, 3)),
+                              0.001, key=state.PERF_THRESHOLD, format="percent")
     else:
         threshold = meta.presets[choice]
     st.caption(texts.preset_line(choice, meta.presets))

@@ -21,7 +21,9 @@ from pneumo_core import (
     ReadImage,
     ReviewLogError,
     case_report_pdf,
+    copy_refusal,
     decide,
+    digest_of,
     overlay,
     read_uploads,
     texts,
@@ -40,6 +42,7 @@ from ui.widgets import (
     operating_point_ui,
     prediction_ui,
     selectable_table,
+    table_without_rows,
 )
 
 
@@ -48,10 +51,21 @@ def _state() -> tuple[dict, dict]:
 
 
 def read_new(predictor, uploads) -> None:
-    """Read the files just uploaded into the session's batch (a file already in it is not read
-    again), then release the uploads and rerun with an empty uploader: the results stay, the bytes go."""
+    """Read the files just uploaded into the session's batch (a file with the same bytes as one
+    already in it, or earlier in this upload, is not read again and takes no room), then release the
+    uploads and rerun with an empty uploader: the results stay, the bytes go."""
+    seen, fresh = set(batch.images()), []
+    for u in uploads:
+        if (digest := digest_of(u.getvalue())) not in seen:
+            seen.add(digest)
+            fresh.append(u)
+    repeats = len(uploads) - len(fresh)
     room = batch.MAX_FILES - len(batch.images())
-    taken = uploads[:max(room, 0)]
+    taken = fresh[:max(room, 0)]
+    notices = []
+    if repeats:
+        notices.append(texts.REPEATED_UPLOADS.format(n=texts.count(repeats, "file"),
+                                                     verb="is" if repeats == 1 else "are"))
     if taken:
         bar = st.progress(0.0, text=f"Reading {len(taken)} file{'s' * (len(taken) > 1)}…")
         results = read_uploads(predictor, [(u.name, u.getvalue()) for u in taken],
@@ -59,10 +73,12 @@ def read_new(predictor, uploads) -> None:
         batch.add(results)
         bar.empty()
         focus_next_run(RESULT if len(batch.images()) == 1 else TABLE)
-    if len(uploads) > len(taken):
-        st.session_state[state.READ_NOTICE] = (
-            f"{len(uploads) - len(taken)} of the files just uploaded were not read: a batch holds at most "
+    if len(fresh) > len(taken):
+        notices.append(
+            f"{len(fresh) - len(taken)} of the files just uploaded were not read: a batch holds at most "
             f"{batch.MAX_FILES} images. Save the readings you need, clear the batch, then upload the rest.")
+    if notices:
+        st.session_state[state.READ_NOTICE] = " ".join(notices)
     batch.release(uploads)
     st.rerun()
 
@@ -121,15 +137,19 @@ def reading_form(r: ReadImage, pred, reader: Identity | None, weights_sha256: st
         title = texts.DOCTOR_LABEL_TITLES[case.doctor_label]
         where = (f"Saved as reading #{case.reading_id} by {texts.who(case.reader, case.reader_verified)} "
                  f"at {case.created_at:%H:%M} UTC.")
+        at_save = f"({texts.preset_title(case.preset)}, PNEUMONIA from {texts.pct(case.threshold)})"
         if case.agreement == "agree":
-            st.success(f"**You and the model agree: {case.model_label}.** {where}", icon=":material/check_circle:")
+            st.success(f"**You and the model agree: {case.model_label}** {at_save}. {where}",
+                       icon=":material/check_circle:")
         elif case.agreement == "disagree":
-            st.warning(f"**You read {title}; the model said {case.model_label}** (PNEUMONIA from "
-                       f"{texts.pct(case.threshold)}). {where} The case is on the review worklist.",
-                       icon=":material/compare_arrows:")
+            st.warning(f"**You read {title}; the model said {case.model_label}** {at_save}. {where} "
+                       "The case is on the review worklist.", icon=":material/compare_arrows:")
         else:
-            st.info(f"**You were unsure; the model said {case.model_label}.** {where} "
+            st.info(f"**You were unsure; the model said {case.model_label}** {at_save}. {where} "
                     "The case is on the review worklist.", icon=":material/help:")
+        if pred.label != case.model_label:  # the preset was changed after saving
+            st.info(texts.LABEL_SINCE_SAVED.format(now=pred.label, threshold=texts.pct(pred.threshold),
+                                                   saved=case.model_label), icon=":material/tune:")
         st.caption("To change a saved reading, re-read the case on the Review page; its history is kept.")
         return
     with st.form(f"reading-{r.digest}"):
@@ -138,9 +158,11 @@ def reading_form(r: ReadImage, pred, reader: Identity | None, weights_sha256: st
                          format_func=texts.DOCTOR_LABEL_TITLES.get)
         note = st.text_area("Note (optional)", max_chars=MAX_NOTE, height=80)
         burned_in = bool(r.info and r.info.burned_in_annotation)
+        too_small = copy_refusal(r.display.shape)
+        no_copy = texts.BURNED_IN_NO_COPY if burned_in else (
+            texts.NO_COPY.format(why=too_small) if too_small else None)
         keep = st.checkbox("Keep a de-identified copy of the image for reviewers (≤ 512 px, no file name or tags, "
-                           "burned-in text blacked out)", disabled=burned_in,
-                           help=texts.BURNED_IN_NO_COPY if burned_in else None)
+                           "burned-in text blacked out)", disabled=no_copy is not None, help=no_copy)
         feedback = st.container()  # what went wrong shows here, just above the button that was pressed
         submitted = st.form_submit_button("Save reading", type="primary")
     if not submitted:
@@ -153,7 +175,7 @@ def reading_form(r: ReadImage, pred, reader: Identity | None, weights_sha256: st
     else:
         try:
             saved[r.digest] = get_review_log().record_reading(r.display, pred, weights_sha256, label, reader,
-                                                              note, keep and not burned_in,
+                                                              note, keep and no_copy is None,
                                                               burned_in_annotation=burned_in)
         except (ValueError, ReviewLogError, AccessDenied) as exc:  # typed text the log refuses, or a read-only log: say what
             feedback.error(f"The reading was not saved: {exc}. What you entered is still in the form.")
@@ -187,7 +209,7 @@ def full_view(predictor, r: ReadImage, pred, method, opacity, colormap, reader) 
     with right:
         if pred.assessment.reasons:
             st.warning(f"**{texts.CAUTION_HEADLINE}:** {pred.assessment.reason}", icon=":material/warning:")
-        prediction_ui(pred, meta.band)
+        prediction_ui(pred, meta.band, meta.validation.get("band", {}).get("errors_in_band"))
         reading_form(r, pred, reader, meta.weights_sha256)  # before the slow heatmap: typing can start at once
         report_slot = st.container()
     with left:
@@ -198,13 +220,23 @@ def full_view(predictor, r: ReadImage, pred, method, opacity, colormap, reader) 
     reference = report_slot.text_input(
         "Reference on the PDF (optional)", key=f"pdf-ref-{r.digest}", max_chars=MAX_NAME,
         placeholder="e.g. accession number", help="Printed on the PDF only; never saved in the review log.")
-    pdf_caption = texts.heatmap_caption(method, pred.label)
+    case = saved.get(r.digest)
+    # a record of what was saved: its heatmap is for the label saved, whatever the preset is now
+    label = case.model_label if case else pred.label
+
+    def pdf() -> bytes:  # made when the button is pressed
+        shown = heat
+        if label != pred.label:
+            try:
+                shown = predictor.explain(r.prepared, label, method, out_size=r.display.shape).values
+            except Exception:  # noqa: BLE001 -- a PDF saying "Heatmap not available" rather than none at all
+                shown = None
+        return case_report_pdf(r.display, None if shown is None else overlay(r.display, shown, opacity, colormap),
+                               pred, texts.heatmap_caption(method, label), case, reference=reference, band=meta.band)
+
     report_slot.download_button(
         "Download case report (PDF)", type="secondary", icon=":material/picture_as_pdf:", key=f"pdf-{r.digest}",
-        data=lambda: case_report_pdf(r.display, None if heat is None else overlay(r.display, heat, opacity, colormap),
-                                     pred, pdf_caption, saved.get(r.digest), reference=reference,
-                                     band=meta.band),
-        file_name=f"pneumo-case-{dt.datetime.now(dt.UTC):%Y%m%d-%H%M}.pdf", mime="application/pdf")
+        data=pdf, file_name=f"pneumo-case-{dt.datetime.now(dt.UTC):%Y%m%d-%H%M}.pdf", mime="application/pdf")
 
 
 @guarded
@@ -229,6 +261,8 @@ def read_page() -> None:
     if notice:
         st.warning(notice, icon=":material/warning:")
     results = list(batch.images().values())
+    if len(results) < 2:  # no table drawn: its open row closes (a cleared batch's row would open again)
+        table_without_rows(state.READ_TABLE)
     if not results:
         st.info("Upload one or more images to see the model's reading and where it looked.", icon=":material/upload:")
         st.caption(texts.PRIVACY_UPLOAD)

@@ -32,6 +32,7 @@ from ui.widgets import (
     heatmap_controls_ui,
     operating_point_ui,
     selectable_table,
+    table_without_rows,
 )
 
 ACTIONS = texts.REVIEW_ACTION_TITLES
@@ -113,6 +114,13 @@ def case_detail(case, who, me, look) -> None:
                         f"**{texts.DOCTOR_LABEL_TITLES[case.latest.doctor_label]}** · "
                         f"{texts.AGREEMENT_TITLES[case.latest.agreement]}")
         st.caption(f"Saved {case.created_at:%Y-%m-%d %H:%M} UTC · model {case.model_version}")
+        others = log.same_film(case, me)
+        if others:  # the same pixels read by others (or again): who said what, side by side
+            st.markdown(f"**Other readings of this film** ({len(others)})\n" + "\n".join(
+                f"- #{o.reading_id} · {texts.who(o.reader, o.reader_verified)}: "
+                f"**{texts.DOCTOR_LABEL_TITLES[o.current_label]}**"
+                + (" (re-read)" if o.latest else "") + f" · {o.created_at:%Y-%m-%d %H:%M} UTC · "
+                f"{texts.STATUS_TITLES[o.status]}" for o in others))
         if case.concern:
             st.warning(f"**{texts.CAUTION_HEADLINE}** (input check when it was read): {case.concern}",
                        icon=":material/warning:")
@@ -134,11 +142,12 @@ def case_detail(case, who, me, look) -> None:
         # a new, empty form only after a saved action: a refused one keeps everything typed
         with st.form(f"review-{case.reading_id}-{saved_here}"):
             kind = st.radio("Action", list(ACTIONS), format_func=ACTIONS.get, horizontal=True)
-            label = st.radio("New reading (for a re-read)", DOCTOR_LABELS, index=None, horizontal=True,
-                             format_func=texts.DOCTOR_LABEL_TITLES.get)
+            label = st.radio("New reading (for a re-read)", [None, *DOCTOR_LABELS], horizontal=True,
+                             format_func=lambda v: texts.NO_NEW_READING if v is None else texts.DOCTOR_LABEL_TITLES[v])
             comment = st.text_area("Comment", max_chars=MAX_NOTE, height=70)
             feedback = st.container()  # just above the button that was pressed
-            submitted = st.form_submit_button("Add to the case", type="primary")
+            submitted = st.form_submit_button("Add to the case", type="primary",
+                                              key=state.review_submit_key(case.reading_id))
         if submitted:
             if who is None:
                 feedback.error("Enter your name or initials at the top of the sidebar first: every review action "
@@ -147,8 +156,8 @@ def case_detail(case, who, me, look) -> None:
                 feedback.error("Choose the new reading (Normal, Pneumonia or Unsure) for a re-read.")
             elif kind != "re-read" and label is not None:
                 feedback.error(f"You chose a new reading, but the action is \"{ACTIONS[kind]}\": a reading is recorded "
-                               f"only with \"{ACTIONS['re-read']}\". Choose that action to record it, or reload the page "
-                               "to start again without it. Nothing was saved.")
+                               f"only with \"{ACTIONS['re-read']}\". Choose that action to record it, or choose "
+                               f"\"{texts.NO_NEW_READING}\". Nothing was saved.")
             elif kind == "comment" and not comment.strip():
                 feedback.error("Write the comment first.")
             else:
@@ -185,8 +194,10 @@ def worklist(meta, who, me, look) -> None:
                    icon=":material/check_circle:")
     if not cases:
         st.info("No readings match these filters.")
+        table_without_rows(state.WL_TABLE)
         return
     st.caption(f"{len(cases)} reading{'s' * (len(cases) != 1)}, newest first. Select a row to open it.")
+    was_open = st.session_state.get(state.open_row_key(state.WL_TABLE))
     row = case_table(cases)
     if me.is_reviewer:
         st.download_button("Export these readings (CSV)", log.export_csv(me, **filters),
@@ -194,6 +205,13 @@ def worklist(meta, who, me, look) -> None:
     if row is not None:
         st.divider()
         case_detail(cases[row], who, me, look)
+    elif was_open is not None and st.session_state.get(state.review_submit_key(was_open)):
+        # "Add to the case" was pressed on a case that left this list meanwhile (another reviewer marked
+        # it reviewed): the action is handled on it, once, rather than lost with its panel
+        st.divider()
+        st.warning(texts.CASE_LEFT_THE_LIST.format(id=was_open), icon=":material/info:")
+        st.session_state[state.open_row_key(state.WL_TABLE)] = was_open  # a refused action can be pressed again
+        case_detail(log.case(was_open, me), who, me, look)
 
 
 @guarded

@@ -13,8 +13,8 @@ network is loaded when a ``Predictor`` is made. Where each name lives:
   ``read_comparison``;
 - ``access``: ``Identity``, ``AccessPolicy``;
 - ``review``: ``ReviewLog``, ``Case``, ``Event``, ``DOCTOR_LABELS``, ``EVENT_KINDS``;
-- ``presentation``: ``texts``, ``charts``, ``summary``, ``comparison``, ``case_report_pdf``, ``viewer_figure``, ``VIEWER_CONFIG``,
-  ``VIEWER_TOP_MARGIN``;
+- ``presentation``: ``texts``, ``model_words``, ``charts``, ``summary``, ``comparison``, ``case_report_pdf``,
+  ``viewer_figure``, ``VIEWER_CONFIG``, ``VIEWER_TOP_MARGIN``;
 - ``uploads``: ``read_uploads``, ``ReadImage``; ``config``: ``Settings``; ``errors``: the exceptions.
 """
 
@@ -42,6 +42,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {  # name -> (module, attribute; None
     **{n: ("imaging.preprocess", n) for n in ("DISPLAY_MAX_SIDE", "downscale")},
     **{n: ("imaging.overlay", n) for n in ("COLORMAPS", "overlay")},
     "digest_of": ("imaging.deidentify", "digest_of"),
+    "copy_refusal": ("imaging.redact", "copy_refusal"),
     **{n: ("imaging.window", n) for n in ("apply_window", "window_presets")},
     "viewer_figure": ("presentation.viewer", "viewer_figure"),
     "VIEWER_CONFIG": ("presentation.viewer", "CONFIG"),
@@ -59,6 +60,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {  # name -> (module, attribute; None
     **{n: ("review.records", n) for n in ("Case", "Event", "DOCTOR_LABELS", "EVENT_KINDS")},
     **{n: ("review.text", n) for n in ("MAX_NAME", "MAX_NOTE")},
     "texts": ("presentation.texts", None),
+    "model_words": ("presentation.model_words", None),
     "charts": ("presentation.charts", None),
     "summary": ("presentation.summary", None),
     "comparison": ("presentation.comparison", None),

@@ -1,8 +1,10 @@
 """Reading a batch of uploads for the app: decode each file, keep a display copy, score them together.
 
 One bad file never stops the others: it comes back with a message instead of a probability. The
-model sees the full-resolution image (the predictor prepares its input once, kept for the heatmap);
-the app keeps only a copy no larger than ``DISPLAY_MAX_SIDE`` so a session's memory stays small.
+file is decoded whole for the display copy; the model reads its own film (a JPEG decoded again at
+the decoder's reduced scale, ``imaging.load.model_view``: the same input and gate checks ``predict``
+gives the file), prepared once and kept for the heatmap. The app keeps only a copy no larger than
+``DISPLAY_MAX_SIDE`` so a session's memory stays small.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ class ReadImage:
     digest: str  # SHA-256 of the uploaded bytes
     info: ImageInfo | None = None
     display: np.ndarray | None = None  # gray [0, 1], longest side <= DISPLAY_MAX_SIDE
-    prepared: PreparedImage | None = None  # the model's input, made from the full image
+    prepared: PreparedImage | None = None  # the model's input, made once from the upload
     probability: float | None = None
     assessment: Assessment | None = None  # the input gate's whole verdict (None until scored)
     error: str | None = None

@@ -45,12 +45,11 @@ def release(uploads) -> None:
                  type(exc).__name__)
 
 
-def add(results: list[ReadImage]) -> int:
-    """Put read results in the batch (a file already there is not added twice); returns how many were new."""
+def add(results: list[ReadImage]) -> None:
+    """Put read results in the batch (a file already there, or twice among ``results``, is kept once)."""
     batch = images()
-    new = [r for r in results if r.digest not in batch]
-    batch.update((r.digest, r) for r in new)
-    return len(new)
+    for r in results:
+        batch.setdefault(r.digest, r)
 
 
 def remove(digests) -> None:

@@ -12,7 +12,7 @@ from pneumo_core import CUSTOM, PneumoError, Settings, decide, load_image, texts
 from . import state
 from .resources import get_predictor, get_report
 from .viewer import film_view
-from .widgets import PROBABILITY_COLUMN, PROBABILITY_TITLE, as_percent, label_ui
+from .widgets import PROBABILITY_COLUMN, PROBABILITY_TITLE, as_percent, label_ui, selectable_table, table_without_rows
 
 
 def mistakes_tab(meta, preset, threshold, look) -> None:
@@ -34,13 +34,14 @@ def mistakes_tab(meta, preset, threshold, look) -> None:
     chosen = [m for m in found if m.kind == kind]
     if not chosen:
         st.success(f"No {texts.MISTAKE_TITLES[kind][1]} at this threshold.")
+        table_without_rows(f"{state.MISTAKE_TABLE}-{kind}")
         return
-    event = st.dataframe(pd.DataFrame([{"File": m.file, "Truth": m.truth.capitalize(),
-                                        "Kind": texts.SUBTYPE_TITLES.get(m.subtype, m.subtype) or "—",
-                                        PROBABILITY_TITLE: as_percent(m.probability)} for m in chosen]),
-                         hide_index=True, on_select="rerun", selection_mode="single-row",
-                         key=f"{state.MISTAKE_TABLE}-{kind}", height=260 if len(chosen) > 6 else "auto",
-                         column_config={PROBABILITY_TITLE: PROBABILITY_COLUMN})
+    # the film picked stays picked by name when a preset change reorders or shortens the list
+    row = selectable_table(pd.DataFrame([{"File": m.file, "Truth": m.truth.capitalize(),
+                                          "Kind": texts.SUBTYPE_TITLES.get(m.subtype, m.subtype) or "—",
+                                          PROBABILITY_TITLE: as_percent(m.probability)} for m in chosen]),
+                           [f"{m.truth}/{m.file}" for m in chosen], f"{state.MISTAKE_TABLE}-{kind}",
+                           height=260 if len(chosen) > 6 else "auto", column_config={PROBABILITY_TITLE: PROBABILITY_COLUMN})
     settings = Settings.from_env()
     test_dir = settings.test_dir
     if not test_dir.is_dir():
@@ -48,8 +49,7 @@ def mistakes_tab(meta, preset, threshold, look) -> None:
                 f"(`test/NORMAL`, `test/PNEUMONIA`) at `{settings.data_dir}` or set `PNEUMO_DATA_DIR` to its folder, "
                 "then reload. The list above needs no images.")
         return
-    rows = event.selection.rows
-    mistake = chosen[rows[0] if rows else 0]
+    mistake = chosen[row if row is not None else 0]  # the most confident mistake until one is picked
     show_mistake(mistake, test_dir, decide(mistake.probability, meta, preset, threshold), look)
 
 

@@ -42,7 +42,17 @@ FOCUS = "focus_next"  # a CSS selector to focus once in the next run (after an u
 FOCUS_COUNT = "focus_requests"  # how many focus requests this session made (each renders a new script element)
 
 OPEN_SUFFIX = "__open"  # a selectable table's open row id lives at its key + this
+SHOWN_SUFFIX = "__shown"  # and what it showed last (``selection.Shown``) at its key + this
 
 
 def open_row_key(table_key: str) -> str:
     return table_key + OPEN_SUFFIX
+
+
+def review_submit_key(reading_id: int) -> str:
+    """The Review form's "Add to the case" button of one reading (True in the run after it is pressed)."""
+    return f"wl_submit_{reading_id}"
+
+
+def shown_rows_key(table_key: str) -> str:
+    return table_key + SHOWN_SUFFIX

@@ -12,6 +12,7 @@ from pneumo_core import COLORMAPS, CUSTOM, HEATMAP_METHODS, METHODS, Prediction,
 
 from . import state
 from .keyboard import focus_next_run
+from .selection import Shown, grid_key, open_row
 
 DEFAULT_OPACITY = 0.45
 MAX_HEATMAPS = 24  # heatmaps kept per session (oldest dropped first)
@@ -48,9 +49,10 @@ def operating_point_ui(meta) -> tuple[str | None, float | None]:
     st.sidebar.caption(texts.preset_line(choice, meta.presets))
     if choice != CUSTOM:
         return choice, None
-    key, copy = persist(state.THRESHOLD, float(round(meta.default_threshold, 2)))
+    # steps of 0.1 %: it starts where the default preset is, as every screen rounds it ("18.9%", not "19%")
+    key, copy = persist(state.THRESHOLD, float(round(meta.default_threshold, 3)))
     threshold = st.sidebar.slider("PNEUMONIA from this probability", 0.01, 0.99, key=key, on_change=copy,
-                                  step=0.01, format="percent")
+                                  step=0.001, format="percent")
     return None, threshold
 
 
@@ -99,9 +101,10 @@ def label_ui(label: str, suffix: str = "", anchor: bool = False) -> None:
                 f"color:{texts.LABEL_COLOURS[label]};line-height:1.1'>{label}</div>{suffix}", unsafe_allow_html=True)
 
 
-def prediction_ui(pred: Prediction, band: tuple[float, float]) -> None:
+def prediction_ui(pred: Prediction, band: tuple[float, float], errors_in_band: float | None = None) -> None:
     """The model's answer, large: label, calibrated probability, operating point and, with its
-    numbers, whether the probability lies where the model is unsure."""
+    numbers, whether the probability lies in the second-opinion band (``errors_in_band``: the share
+    of validation mistakes it held)."""
     label_ui(pred.label, anchor=True)
     st.markdown(f"**{texts.PROBABILITY_TITLE}: {texts.pct(pred.probability)}** (calibrated)")
     st.caption(f"{texts.preset_title(pred.preset)}: PNEUMONIA from {texts.pct(pred.threshold)} · "
@@ -109,22 +112,32 @@ def prediction_ui(pred: Prediction, band: tuple[float, float]) -> None:
     if pred.needs_second_opinion:
         st.warning(f"**{texts.SECOND_OPINION_HEADLINE}.** {texts.band_text(band)}", icon=":material/warning:")
     else:
-        st.caption(texts.band_outside(band))
+        st.caption(texts.band_outside(band, errors_in_band))
 
 
 def selectable_table(frame, ids: list, key: str, focus: str | None = None, **kwargs) -> int | None:
-    """A sortable dataframe whose selected row stays open across reruns, even when its data change
-    (Streamlit resets a dataframe's selection when its data change). ``ids`` identify the rows;
-    returns the position of the open row, or None. ``focus``: where keyboard focus goes when a row
-    is opened (a CSS selector, see ``ui.keyboard``)."""
-    open_key = state.open_row_key(key)
-    opened = st.session_state.get(open_key)
-    default = [ids.index(opened)] if opened in ids else []
-    event = st.dataframe(frame, hide_index=True, on_select="rerun", selection_mode="single-row", key=key,
-                         selection_default={"selection": {"rows": default}} if default else None, **kwargs)
-    if event.selection.rows:
-        if focus and st.session_state.get(open_key) != ids[event.selection.rows[0]]:
-            focus_next_run(focus)
-        st.session_state[open_key] = ids[event.selection.rows[0]]
-    opened = st.session_state.get(open_key)
-    return ids.index(opened) if opened in ids else None
+    """A sortable dataframe whose open row is kept by its id across reruns, even when the rows change
+    under it (``ui.selection``). ``ids`` identify the rows; returns the position of the open row, or
+    None. ``focus``: where keyboard focus goes when the user opens a row (a CSS selector, see
+    ``ui.keyboard``). The page may open a row itself by setting ``state.open_row_key(key)``."""
+    ids = list(ids)
+    open_key, shown_key = state.open_row_key(key), state.shown_rows_key(key)
+    shown = st.session_state.get(shown_key)
+    value = st.session_state.get(shown.key) if shown is not None else None
+    reported = tuple(value["selection"]["rows"]) if value is not None else None
+    opened, picked = open_row(ids, st.session_state.get(open_key), shown, reported)
+    ticked = (ids.index(opened),) if opened is not None else ()
+    grid = grid_key(key, shown, ids, ticked, reported)
+    if picked and focus:
+        focus_next_run(focus)
+    st.session_state[open_key] = opened
+    st.session_state[shown_key] = Shown(grid, tuple(ids), ticked)
+    st.dataframe(frame, hide_index=True, on_select="rerun", selection_mode="single-row", key=grid,
+                 selection_default={"selection": {"rows": list(ticked)}} if ticked else None, **kwargs)
+    return ticked[0] if ticked else None
+
+
+def table_without_rows(key: str) -> None:
+    """For a page that draws no table when it has no rows (an empty worklist): the open row closes,
+    as a row that leaves a drawn table does, so that it does not open again by itself later."""
+    st.session_state.pop(state.open_row_key(key), None)

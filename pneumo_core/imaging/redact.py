@@ -53,6 +53,15 @@ REFUSAL = ("pneumo cannot check this image for burned-in text ({why}), so no cop
            "itself can still be saved without a copy")
 
 
+def copy_refusal(shape: tuple[int, ...]) -> str | None:
+    """Why an image of ``shape`` (height, width) cannot be checked for burned-in text, so no copy of it
+    can be kept; None when it can be checked. Known before anyone asks for a copy."""
+    if max(shape[:2]) < MIN_SIDE:  # measured: on 224-px films "KV59" stayed legible while a lung was blacked out
+        return (f"at {shape[1]}×{shape[0]} pixels the image is too small to find burned-in text reliably; "
+                f"a copy needs at least {MIN_SIDE} pixels on its longest side")
+    return None
+
+
 def redact_text(pixels: np.ndarray) -> tuple[np.ndarray, int]:
     """A copy of a gray image in [0, 1] with every word of burned-in text found set to 0, and how many.
 
@@ -61,10 +70,8 @@ def redact_text(pixels: np.ndarray) -> tuple[np.ndarray, int]:
         ValueError: ``pixels`` is not a gray image in [0, 1].
     """
     u8 = to_uint8(pixels)
-    if max(u8.shape) < MIN_SIDE:  # measured: on 224-px films "KV59" stayed legible while a lung was blacked out
-        raise RedactionUnavailableError(REFUSAL.format(
-            why=f"at {u8.shape[1]}×{u8.shape[0]} pixels the image is too small to find burned-in text reliably; "
-                f"a copy needs at least {MIN_SIDE} pixels on its longest side"))
+    if why := copy_refusal(u8.shape):
+        raise RedactionUnavailableError(REFUSAL.format(why=why))
     scale = min(OCR_SIDE / max(u8.shape), MAX_UPSCALE)
     work = cv2.resize(u8, (max(1, round(u8.shape[1] * scale)), max(1, round(u8.shape[0] * scale))),
                       interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)

@@ -6,6 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..evaluation.report import EvaluationReport
+from .summary import auc_with_interval
 from .texts import BAND_COLOUR, LABEL_COLOURS, NEUTRAL_COLOUR, PROBABILITY_TITLE, SUBTYPE_TITLES, pct, preset_title
 
 # Sized for a projector as well as a laptop: 15-px text, 18-px titles.
@@ -31,7 +32,8 @@ def roc(report: EvaluationReport) -> go.Figure:
     for title, name, m in _preset_points(report):
         fig.add_trace(go.Scatter(x=[1 - m["specificity"]], y=[m["sensitivity"]], mode="markers", name=title,
                                  marker=dict(size=12, symbol=_MARKERS.get(name, "x"))))
-    fig.update_layout(title=f"ROC curve (AUC {report.ranking['roc_auc']:.3f})", xaxis_title="1 − specificity",
+    fig.update_layout(title=f"ROC curve: AUC {auc_with_interval(report.ranking['roc_auc'], report.roc_auc_interval)}",
+                      xaxis_title="1 − specificity",
                       yaxis_title="Sensitivity", **LAYOUT)
     return fig
 

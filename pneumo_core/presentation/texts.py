@@ -50,6 +50,9 @@ REFUSED_HEADLINE = "Not assessed: the model may not read this image"
 REFUSED_ADVICE = ("No probability, label or heatmap is given for it. Upload a frontal (PA or AP) chest X-ray of a "
                   "child as JPEG, PNG or DICOM.")
 CAUTION_HEADLINE = "Caution"
+LABEL_SINCE_SAVED = ("At the operating point now chosen (PNEUMONIA from {threshold}) the model's label is {now}. "
+                     "The reading saved above and the model's label saved with it ({saved}) are unchanged; the "
+                     "case report (PDF) records them as saved.")
 GATE_SUMMARY = ("Before the model reads an image, pneumo checks it. It does not read a file that is blank or nearly "
                 "uniform, in colour, too small or too elongated to be a chest film, or whose DICOM header names "
                 "another modality (CT, MR, ultrasound…), another body part or a lateral view. It reads, with a "
@@ -97,8 +100,12 @@ def band_text(band: tuple[float, float]) -> str:
     return f"The model is unsure between {pct(band[0])} and {pct(band[1])}: read this one yourself."
 
 
-def band_outside(band: tuple[float, float]) -> str:
-    return f"Outside the range where the model is unsure ({pct(band[0])} to {pct(band[1])})."
+def band_outside(band: tuple[float, float], errors_in_band: float | None = None) -> str:
+    """Below the answer when no second opinion is flagged: what the band is, never that the model is
+    sure (a probability just outside it is still near even odds; the probability says so)."""
+    held = f", the range that held {errors_in_band:.0%} of the default setting's mistakes on validation films" \
+        if errors_in_band is not None else ""
+    return f"No second opinion flagged: the probability is outside {pct(band[0])} to {pct(band[1])}{held}."
 
 
 def modality_title(code: str | None) -> str:
@@ -109,44 +116,6 @@ def modality_title(code: str | None) -> str:
 LABEL_COLOURS = {"NORMAL": "#1e7b45", "PNEUMONIA": "#b3261e", "UNSURE": "#8a6d00"}
 BAND_COLOUR = "#c77700"
 NEUTRAL_COLOUR = "#35507a"
-
-STRESS_TITLE = "Does it read the lungs, or how the film was taken?"
-STRESS_INTRO = ("In the training data, how a film was taken (its framing, size and processing) predicts its label, "
-                "so a model can score well without looking at the lungs. To check, the validation films are read "
-                "again with only their framing changed, and we see whether the model still calls healthy children "
-                "healthy and still finds pneumonia. A model that reads the lungs changes little: a new model is "
-                "accepted only if it moves by at most {limit} points.")
-STRESS_NAMES = {"as it is": "Films as they are", "vertical stretch 85 %": "Stretched top to bottom",
-                "horizontal stretch 85 %": "Stretched side to side", "centre crop 80 %": "Cropped closer (80%)",
-                "zoom-out 85 %": "Shrunk inside a black border (85%)"}
-
-
-def stress_rows(stress: dict) -> list[dict]:
-    """The stress report as table rows in plain words (changes in percentage points)."""
-    def cell(row: dict, key: str) -> str:
-        value, drop = row[key], row.get(f"{key}_drop")
-        if value is None:
-            return "—"
-        return f"{value:.1%}" if not drop else f"{value:.1%} ({-100 * drop:+.1f} points)"
-
-    return [{"Validation films": STRESS_NAMES.get(name, name), "Healthy children called healthy": cell(r, "specificity"),
-             "Pneumonia found": cell(r, "sensitivity")} for name, r in stress["rows"].items()]
-
-
-def stress_takeaway(stress: dict) -> str:
-    """One sentence: does the model pass, and where does it slip most."""
-    rows = stress["rows"]
-    base = next(iter(rows.values()))
-    name, worst = max(((n, r) for n, r in rows.items() if r.get("specificity_drop") is not None),
-                      key=lambda item: item[1]["specificity_drop"])
-    if stress["eligible"]:
-        return "This model passes: changing the framing moves what it says by little."
-    shown = STRESS_NAMES.get(name, name)
-    return (f"This model does not pass. On films {shown[0].lower() + shown[1:]}, it calls "
-            f"{1 - worst['specificity']:.1%} of healthy children PNEUMONIA instead of {1 - base['specificity']:.1%}: "
-            "part of what it learnt is how the training films were taken. It stays in service until a model that "
-            "passes also does better on the test split.")
-
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>:$&])")
 
@@ -200,32 +169,6 @@ TECHNICAL_CARD = ("Engineers: the technical model card (training recipe, the rul
                   "was measured.")
 
 
-def about_model(train_images: int | None, members: int | None) -> str:
-    """What the model is, for a clinician."""
-    nets = f"{members} small neural networks" if members else "small neural networks"
-    films = f"{train_images:,} chest X-rays" if train_images else "chest X-rays"
-    return (f"{nets.capitalize()} whose answers are averaged, trained from scratch on {films} of children aged 1–5 "
-            "from one hospital in Guangzhou, China. It was never shown the films it is tested on. Its probability "
-            "is calibrated to be read as a chance (the next section says how close it came, and where it is not).")
-
-
-def known_limits(validation_specificity: float | None, test_specificity: float | None) -> str:
-    """The limits a clinician must know, as a Markdown list."""
-    drop = ("" if validation_specificity is None or test_specificity is None else
-            f" On films set aside from its own training data it called {pct(validation_specificity)} of healthy "
-            f"children healthy; on the separately collected test films only {pct(test_specificity)}.")
-    return "\n".join([
-        f"- **It over-calls pneumonia on healthy children's films from outside its training data** (the test films, a "
-        f"separately collected set from the same hospital).{drop} Expect at least as many false alarms on a new "
-        "hospital's films; the High specificity setting removes some of them.",
-        "- One hospital, one country, children aged 1–5: it has not been checked on any other population, and the "
-        "data say nothing about sex, ethnicity or the X-ray machine.",
-        "- It does not tell bacterial from viral pneumonia, and it looks for nothing else (effusion, pneumothorax, "
-        "tuberculosis, COVID-19).",
-        f"- {HEATMAP_LIMIT}",
-    ])
-
-
 DEMO_BANNER = ("**Demo mode, not for clinical use:** names are typed, not verified, and every visitor sees every "
                "reading.")
 DEMO_BANNER_HELP = "Sign-in is not configured on this server; the README says how to turn it on."
@@ -237,5 +180,12 @@ def who(name: str, verified: bool) -> str:
     """A reader's name for Markdown, marked when sign-in did not verify it."""
     return plain(name) + ("" if verified else f" ({UNVERIFIED})")
 
+
+CASE_LEFT_THE_LIST = ("Reading #{id} left this list while it was open (someone else may have changed it); what you "
+                      "just added to it is handled here.")
+NO_NEW_READING = "No new reading"
+NO_COPY = "No copy of this image can be kept: {why}. The reading itself can be saved."
+REPEATED_UPLOADS = ("{n} just uploaded had the same content, byte for byte, as another file in this batch, and "
+                    "{verb} listed once.")
 BURNED_IN_NO_COPY = ("This DICOM says its pixels carry burned-in text (BurnedInAnnotation YES), which may identify the "
                      "patient, so no copy of it can be kept. The reading itself can be saved.")

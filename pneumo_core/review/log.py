@@ -110,6 +110,16 @@ class ReviewLog:
             raise KeyError(f"no reading with id {reading_id} among {viewer.name}'s readings")
         return case
 
+    def same_film(self, case: Case, viewer: Identity) -> list[Case]:
+        """The other readings of ``case``'s film (the same pixels: its ``case_id``) that ``viewer`` may
+        see, newest first: two doctors' readings of one film, side by side."""
+        viewer.require("Seeing saved readings")
+        query = (select(readings).where(readings.c.case_id == case.case_id, readings.c.id != case.reading_id)
+                 .order_by(readings.c.created_at.desc(), readings.c.id.desc()))
+        if not viewer.is_reviewer:
+            query = query.where(readings.c.reader_id == viewer.subject)
+        return self._cases(query)
+
     def image(self, reading_id: int, viewer: Identity) -> bytes | None:
         """The de-identified copy kept with a reading, if any and if ``viewer`` may see the reading."""
         self.case(reading_id, viewer)

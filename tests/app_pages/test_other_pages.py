@@ -319,3 +319,86 @@ def test_mistakes_tab_keeps_its_choice_and_plain_words_after_a_preset_change():
     table = next(d.value for d in at.dataframe if "Kind" in d.value.columns)
     assert set(table["Truth"]) == {"Normal"} and set(table["Kind"]) == {"—"}  # false alarms: no pneumonia type
     assert "none" not in texts(at)
+
+
+def _open_case_id(at) -> int | None:
+    """The reading whose panel is open (its heading, ``keyboard.CASE``), or None."""
+    heading = [m.value for m in at.markdown if "id='pneumo-case'" in m.value]
+    return int(heading[0].split("Reading #", 1)[1].split(" ", 1)[0]) if heading else None
+
+
+def _tick(at, reading_id: int):
+    """Tick a worklist row as the browser does: its grid reports the row's position, and goes on
+    reporting it in every later run (AppTest alone sends no grid state back)."""
+    shown = at.session_state[state.shown_rows_key(state.WL_TABLE)]
+    at.session_state[shown.key] = {"selection": {"rows": [list(shown.ids).index(reading_id)], "columns": [],
+                                                 "cells": []}}
+    return at.run()
+
+
+def test_a_case_marked_reviewed_closes_and_opens_no_other(predictor):
+    """The grid reports its tick as a position: once the case leaves the "Open" list that position
+    is another reading, which must not open on its own."""
+    log = ReviewLog()
+    _saved(log, predictor, 23, "Dr Older", "")
+    newest = _saved(log, predictor, 29, "Dr Newest", "")
+    at = _tick(open_page("review"), newest.reading_id)
+    assert _open_case_id(at) == newest.reading_id
+    at = _act(at, "reviewed", "checked")
+    assert f"Reading #{newest.reading_id} is marked reviewed." in texts(at)
+    assert _open_case_id(at) is None
+    at.run()  # and it stays closed
+    assert _open_case_id(at) is None
+
+
+def test_a_reading_saved_meanwhile_leaves_the_open_case_and_its_typed_action_alone(predictor):
+    """Another doctor saves a flagged reading (a new row at the top) while a reviewer writes on an
+    open case: the comment goes to that case, which stays open."""
+    log = ReviewLog()
+    mine = _saved(log, predictor, 31, "Dr Dan", "")
+    at = _tick(open_page("review"), mine.reading_id)
+    at.sidebar.text_input[0].set_value("Dr Rev").run()
+    assert _open_case_id(at) == mine.reading_id
+    other = _saved(log, predictor, 37, "Dr Gus", "")  # saved in another browser
+    at = _act(at, "comment", "seen by the reviewer", who=None)
+    assert f"Your comment is saved on reading #{mine.reading_id}." in texts(at)
+    assert [e.comment for e in log.case(mine.reading_id, LEAD).history] == ["seen by the reviewer"]
+    assert log.case(other.reading_id, LEAD).history == ()
+    assert _open_case_id(at) == mine.reading_id
+
+
+def test_a_case_lists_the_other_readings_of_its_film(predictor):
+    log = ReviewLog()
+    first = _saved(log, predictor, 41, "Dr Alice", "")
+    second = log.record_reading(np.random.default_rng(41).random((64, 64)).astype(np.float32),
+                                decide(0.95, predictor.meta), predictor.meta.weights_sha256, "PNEUMONIA",
+                                typed("Dr Bob"), "")  # the same film, read by another doctor
+    shown = texts(_open_case(first.reading_id))
+    assert "**Other readings of this film** (1)" in shown
+    assert f"#{second.reading_id} · Dr Bob (unverified): **Pneumonia**" in shown
+
+
+def test_a_new_reading_chosen_by_mistake_can_be_taken_back(predictor):
+    log = ReviewLog()
+    case = _saved(log, predictor, 43, "Dr A", "")
+    at = _act(_open_case(case.reading_id), "comment", comment="a comment", label="PNEUMONIA")
+    assert "or choose \"No new reading\". Nothing was saved." in texts(at)
+    next(r for r in at.radio if r.label.startswith("New reading")).set_value(None)
+    next(b for b in at.button if b.label == "Add to the case").click().run()
+    assert f"Your comment is saved on reading #{case.reading_id}." in texts(at)
+    assert [(e.kind, e.doctor_label) for e in log.case(case.reading_id, LEAD).history] == [("comment", None)]
+
+
+def test_an_action_on_a_case_marked_reviewed_meanwhile_by_another_reviewer_is_not_lost(predictor):
+    log = ReviewLog()
+    case = _saved(log, predictor, 47, "Dr Dan", "")
+    at = _tick(open_page("review"), case.reading_id)
+    at.sidebar.text_input[0].set_value("Dr Rev").run()
+    log.add_event(case.reading_id, typed("Dr Other"), "reviewed", comment="done")  # in another browser: it leaves "Open"
+    at = _act(at, "comment", "", who=None)  # refused (no comment): said on the case, which stays in view
+    assert f"Reading #{case.reading_id} left this list while it was open" in texts(at)
+    assert "Write the comment first." in texts(at)
+    at = _act(at, "comment", "my late comment", who=None)
+    assert f"Your comment is saved on reading #{case.reading_id}. It no longer matches these filters" in texts(at)
+    assert [e.comment for e in log.case(case.reading_id, LEAD).history] == ["done", "my late comment"]
+    assert _open_case_id(at) is None

@@ -66,7 +66,8 @@ def test_one_upload_shows_probability_label_heatmap_and_form(fullres_dir):
                               "the score for PNEUMONIA (computed in ")
     assert len(at.get("plotly_chart")) == 1  # the film and its heatmap in one viewer
     assert at.get("segmented_control")[0].label == "Brightness and contrast"
-    assert "Outside the range where the model is unsure (2.1% to 49.1%)." in texts(at)  # 99.9%: not in the band
+    assert ("No second opinion flagged: the probability is outside 2.1% to 49.1%, the range that held 84% of the "
+            "default setting's mistakes on validation films.") in texts(at)  # 99.9%: not in the band
     assert [b.label for b in at.button] == ["Clear the batch", "Save reading"]
     assert [d.label for d in at.get("download_button")] == ["Download case report (PDF)"]
     assert "Reference on the PDF (optional)" in [t.label for t in at.text_input]  # for the PDF only, never saved
@@ -89,6 +90,13 @@ def test_changing_the_preset_or_threshold_changes_the_label(fullres_dir, preset,
     # P ~ 0.041 lies in the second-opinion band whatever the threshold, and the band says so with its numbers
     assert [w.value for w in at.warning if "unsure" in w.value] == [  # the band in the model's metadata
         "**Second opinion recommended.** The model is unsure between 2.1% and 49.1%: read this one yourself."]
+
+
+def test_a_custom_threshold_starts_at_the_default_preset(predictor):
+    at = run_app()
+    at.sidebar.radio[0].set_value("custom").run()
+    # the default preset's threshold as every screen rounds it: shown as 18.9% (it started at 19%)
+    assert at.sidebar.slider[0].value == round(predictor.meta.default_threshold, 3) == 0.189
 
 
 @pytest.mark.parametrize("preset, line", [
@@ -154,6 +162,24 @@ def test_saving_a_reading(fullres_dir, reading, reader, outcome):
         assert saved[0].model_label == "PNEUMONIA"
     else:
         assert len(saved) == before
+
+
+def test_a_preset_changed_after_saving_is_explained_beside_the_saved_reading(fullres_dir):
+    """Saved at Balanced (NORMAL, agreeing), then Screening: the big label is PNEUMONIA, and the page
+    says so beside the saved reading, which keeps the operating point it was saved at."""
+    at = upload(run_app(), read_sample(fullres_dir, BETWEEN_PRESETS))
+    at.sidebar.text_input[0].set_value("Dr Preset")
+    next(r for r in at.radio if r.label == "Your reading").set_value("NORMAL")
+    next(b for b in at.button if b.label == "Save reading").click().run()
+    assert "You and the model agree: NORMAL** (Balanced, PNEUMONIA from 18.9%)" in texts(at)
+    assert "now chosen" not in texts(at)
+    at.sidebar.radio[0].set_value("screening").run()
+    assert not at.exception
+    assert shown_label(at) == "PNEUMONIA"
+    shown = texts(at)
+    assert "You and the model agree: NORMAL** (Balanced, PNEUMONIA from 18.9%)" in shown  # as saved
+    assert ("At the operating point now chosen (PNEUMONIA from 3.4%) the model's label is PNEUMONIA. "
+            "The reading saved above and the model's label saved with it (NORMAL) are unchanged") in shown
 
 
 def test_one_session_never_sees_another_sessions_uploads_or_readings(fullres_dir):
@@ -264,8 +290,32 @@ def test_the_batch_and_the_open_case_survive_a_visit_to_another_page(fullres_dir
 
 def test_the_same_file_uploaded_again_is_listed_once(fullres_dir):
     at = upload(run_app(), read_sample(fullres_dir, CLEAR_PNEUMONIA))
+    assert not [w for w in at.warning if "byte for byte" in w.value]
     at = upload(at, read_sample(fullres_dir, CLEAR_PNEUMONIA), read_sample(fullres_dir, BETWEEN_PRESETS))
     assert list(at.dataframe[0].value["File"]) == [CLEAR_PNEUMONIA.split("/")[1], BETWEEN_PRESETS.split("/")[1]]
+    # said, not silently dropped
+    notices = [w.value for w in at.warning if "byte for byte" in w.value]
+    assert notices == ["1 file just uploaded had the same content, byte for byte, as another file in this batch, "
+                       "and is listed once."]
+
+
+def test_the_same_bytes_twice_in_one_upload_are_listed_once_and_said(fullres_dir):
+    name, data = read_sample(fullres_dir, CLEAR_PNEUMONIA)
+    at = upload(run_app(), (name, data), ("copy-" + name, data), read_sample(fullres_dir, BETWEEN_PRESETS))
+    assert list(at.dataframe[0].value["File"]) == [name, BETWEEN_PRESETS.split("/")[1]]
+    assert any(w.value.startswith("1 file just uploaded had the same content, byte for byte") for w in at.warning)
+
+
+def test_a_full_batch_says_what_was_not_read_and_repeats_take_no_room(fullres_dir, monkeypatch):
+    from ui import batch
+
+    monkeypatch.setattr(batch, "MAX_FILES", 1)
+    name, data = read_sample(fullres_dir, CLEAR_PNEUMONIA)
+    at = upload(run_app(), (name, data), ("copy-" + name, data), read_sample(fullres_dir, BETWEEN_PRESETS))
+    assert viewer_caption(at, name) is not None  # the one image the batch holds, open
+    notice = next(w.value for w in at.warning if "byte for byte" in w.value)
+    assert notice.startswith("1 file just uploaded had the same content")
+    assert "1 of the files just uploaded were not read: a batch holds at most 1 images" in notice
 
 
 @pytest.mark.parametrize("answer, left", [("Clear anyway", 0), ("Keep them", 2)])
@@ -291,6 +341,21 @@ def test_no_copy_can_be_kept_of_a_dicom_declaring_burned_in_text(dicom_dir):
     at = upload(run_app(), ("burned-in.dcm", out.getvalue()))
     box = next(c for c in at.checkbox if c.label.startswith("Keep a de-identified copy"))
     assert box.disabled and "BurnedInAnnotation YES" in box.help
+
+
+@pytest.mark.parametrize("film, offered", [
+    ("kermany-224", False),  # 224 px: too small to check for burned-in text, so a copy is never offered
+    ("fullres", True),
+])
+def test_a_copy_is_offered_only_of_an_image_that_can_be_checked_for_text(film, offered, fullres_dir, data_dir):
+    path = sorted((data_dir / "test" / "NORMAL").glob("*.jpeg"))[0] if film == "kermany-224" else \
+        fullres_dir / CLEAR_PNEUMONIA
+    at = upload(run_app(), (path.name, path.read_bytes()))
+    box = next(c for c in at.checkbox if c.label.startswith("Keep a de-identified copy"))
+    assert box.disabled is not offered
+    if not offered:
+        assert box.help.startswith("No copy of this image can be kept: at 224×224 pixels the image is too small")
+        assert box.help.endswith("The reading itself can be saved.")
 
 
 def test_brightness_presets_set_the_slider_and_a_drag_clears_the_preset(fullres_dir):

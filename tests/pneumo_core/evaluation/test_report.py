@@ -73,6 +73,12 @@ def test_report_charts_have_data(report, build):
     assert fig.data and all(len(trace.x) for trace in fig.data)
 
 
+def test_the_roc_chart_title_carries_the_auc_and_its_interval(report):
+    low, high = report.roc_auc_interval
+    title = charts.roc(report).layout.title.text
+    assert title == f"ROC curve: AUC {report.ranking['roc_auc']:.3f} (95% CI {low:.3f}–{high:.3f})"
+
+
 @pytest.mark.parametrize("threshold", [0.05, 0.5])
 def test_threshold_charts_follow_the_threshold(report, threshold):
     fig = charts.threshold_tradeoff(report, threshold)

@@ -1,40 +1,10 @@
-"""Plain-language texts made from reports: the stress report for stakeholders."""
+"""Shared wording: presets, the band, rounding, counts, modalities."""
 
 from __future__ import annotations
 
 import pytest
 
 from pneumo_core import texts
-
-
-def _report(drops: dict[str, float], eligible: bool) -> dict:
-    rows = {"as it is": {"specificity": 0.99, "sensitivity": 0.97, "specificity_drop": 0.0, "sensitivity_drop": 0.0}}
-    for name, drop in drops.items():
-        rows[name] = {"specificity": 0.99 - drop, "sensitivity": 0.97, "specificity_drop": drop, "sensitivity_drop": 0.0}
-    return {"rows": rows, "eligible": eligible, "max_drop": 0.02}
-
-
-@pytest.mark.parametrize(("drops", "eligible", "expected"), [
-    ({"centre crop 80 %": 0.15, "zoom-out 85 %": 0.05}, False,
-     "On films cropped closer (80%), it calls 16.0% of healthy children PNEUMONIA instead of 1.0%"),
-    ({"centre crop 80 %": 0.01}, True, "This model passes"),
-])
-def test_takeaway_names_the_worst_change(drops, eligible, expected):
-    assert expected in texts.stress_takeaway(_report(drops, eligible))
-
-
-def test_rows_speak_in_points_and_plain_names():
-    rows = texts.stress_rows(_report({"vertical stretch 85 %": 0.128}, False))
-    assert rows[0] == {"Validation films": "Films as they are", "Healthy children called healthy": "99.0%",
-                       "Pneumonia found": "97.0%"}
-    assert rows[1]["Validation films"] == "Stretched top to bottom"
-    assert rows[1]["Healthy children called healthy"] == "86.2% (-12.8 points)"
-
-
-def test_every_stress_has_a_plain_name():
-    from pneumo_core.training.stress import STRESSES
-
-    assert set(STRESSES) == set(texts.STRESS_NAMES)
 
 
 @pytest.mark.parametrize("value, shown", [(0.19567, "19.6%"), (0.0342, "3.4%"), (1.0, "100.0%"), (None, "—")])
@@ -60,7 +30,11 @@ def test_preset_lines_say_what_each_is_for(presets, name, expected):
 
 def test_the_band_is_explained_with_its_numbers():
     assert texts.band_text((0.0209, 0.4914)) == "The model is unsure between 2.1% and 49.1%: read this one yourself."
-    assert "2.1% to 49.1%" in texts.band_outside((0.0209, 0.4914))
+    assert texts.band_outside((0.0209, 0.4914), 0.8387) == (
+        "No second opinion flagged: the probability is outside 2.1% to 49.1%, the range that held 84% of the default "
+        "setting's mistakes on validation films.")
+    assert texts.band_outside((0.0209, 0.4914)) == "No second opinion flagged: the probability is outside 2.1% to 49.1%."
+    assert "unsure" not in texts.band_outside((0.0209, 0.4914), 0.8387)  # never says the model is sure
 
 
 @pytest.mark.parametrize("code, shown", [("DX", "digital X-ray"), ("OT", "other kind of image"), (None, ""),

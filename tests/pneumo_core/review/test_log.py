@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 import pytest
-from identities import AHMED, LEAD, typed
+from identities import AHMED, BAKER, LEAD, typed
 from sqlalchemy import text
 
 from pneumo_core import Prediction
@@ -50,6 +50,20 @@ def test_record_and_fold_events(db_url):
     # what Dr A saved is never shown as changed: label, agreement, reader and note as saved
     assert (original.doctor_label, original.agreement, original.reader, original.note) == \
            ("NORMAL", "disagree", "Dr A", "faint opacity?")
+
+
+@pytest.mark.parametrize("viewer, expected", [
+    (LEAD, ["baker", "ahmed-again"]),  # a reviewer: everyone's other readings of the film, newest first
+    (AHMED, ["ahmed-again"]),  # a doctor: only their own
+    (BAKER, ["baker"]),
+])
+def test_other_readings_of_the_same_film(db_url, viewer, expected):
+    log = ReviewLog(db_url)
+    first = log.record_reading(image(1), pred(), "abc", "NORMAL", AHMED, note="ahmed")
+    log.record_reading(image(2), pred(), "abc", "NORMAL", BAKER, note="another film")
+    log.record_reading(image(1), pred(), "abc", "PNEUMONIA", AHMED, note="ahmed-again")
+    log.record_reading(image(1), pred(), "abc", "PNEUMONIA", BAKER, note="baker")
+    assert [c.note for c in log.same_film(first, viewer)] == expected
 
 
 def test_csv_has_the_original_and_the_latest_reading(db_url):
