@@ -1,11 +1,17 @@
 """``score-archive`` on Ray Data, embedded: a folder of real test films and broken files, one row each,
-equal to ``predict``; a run stopped half way and a run over a grown archive do no file twice."""
+equal to ``predict``; a run stopped half way and a run over a grown archive do no file twice.
+
+Ray runs in a child Python (``_score``), never in the test process: a Ray driver that dies takes its
+process with it, silently, and a pytest-xdist worker that dies so stops the whole run (CI once waited
+90 minutes on such a run)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
+import textwrap
 
 import pytest
 
@@ -32,9 +38,41 @@ def archive(tmp_path_factory, data_dir):
     return root
 
 
+_CHILD = textwrap.dedent("""
+    import dataclasses, json, sys
+    from pathlib import Path
+    from pneumo_core.archive import engine, results
+    args = json.loads(sys.argv[1])
+    stop_after = args.pop("stop_after_parts")
+    if stop_after is not None:  # the user presses Ctrl+C while batch stop_after + 1 is being written
+        write_part, written = results.write_part, []
+        def stopping(folder, rows):
+            if len(written) == stop_after:
+                raise KeyboardInterrupt
+            written.append(write_part(folder, rows))
+        results.write_part = stopping
+    try:
+        done = engine.score_archive(Path(args.pop("src")), Path(args.pop("out")), progress=False, **args)
+    except KeyboardInterrupt:
+        print(json.dumps({"stopped": True}))
+    else:
+        print(json.dumps(dataclasses.asdict(done)))
+""")
+
+
+def _score(src, out, stop_after_parts: int | None = None, **kwargs) -> engine.Summary | None:
+    """``engine.score_archive`` in a child Python; None when it was stopped by Ctrl+C (simulated)."""
+    args = {"src": str(src), "out": str(out), "stop_after_parts": stop_after_parts, **kwargs}
+    run = subprocess.run([sys.executable, "-c", _CHILD, json.dumps(args)], capture_output=True, text=True,
+                         timeout=600, cwd=REPO_ROOT)
+    assert run.returncode == 0, run.stderr[-3000:]
+    said = json.loads(run.stdout.strip().splitlines()[-1])
+    return None if said.get("stopped") else engine.Summary(**said)
+
+
 def test_every_file_gets_one_row_equal_to_predict(archive, tmp_path, predictor):
     out = tmp_path / "results.parquet"
-    done = engine.score_archive(archive, out, workers=2, batch_size=4, progress=False)
+    done = _score(archive, out, workers=2, batch_size=4)
     assert (done.found, done.skipped, done.scored) == (15, 0, 15)
     assert done.statuses == {"ok": 12, UNREADABLE: 3}
     table = results.read_results(out).to_pylist()
@@ -46,28 +84,18 @@ def test_every_file_gets_one_row_equal_to_predict(archive, tmp_path, predictor):
         pred = predictor.predict(archive / row["file"])
         assert row["probability_pneumonia"] == pytest.approx(pred.probability, abs=1e-5)
         assert (row["label"], row["status"], row["band"]) == (pred.label, pred.status, pred.band)
-    again = engine.score_archive(archive, out, workers=2, progress=False)  # nothing left: Ray not even started
+    again = engine.score_archive(archive, out, workers=2, progress=False)  # nothing left: Ray not even started here
     assert (again.skipped, again.scored, again.parts) == (15, 0, 0)
 
 
-def test_a_stopped_run_carries_on_where_it_stopped(archive, tmp_path, monkeypatch):
+def test_a_stopped_run_carries_on_where_it_stopped(archive, tmp_path):
     out = tmp_path / "results.parquet"
-    write_part, written = results.write_part, []
-
-    def stop_after_two(folder, rows):
-        if len(written) == 2:
-            raise KeyboardInterrupt  # the user pressed Ctrl+C while the third batch was being written
-        written.append(write_part(folder, rows))
-
-    monkeypatch.setattr(results, "write_part", stop_after_two)
-    with pytest.raises(KeyboardInterrupt):
-        engine.score_archive(archive, out, workers=1, batch_size=4, progress=False)
-    monkeypatch.undo()
+    assert _score(archive, out, stop_after_parts=2, workers=1, batch_size=4) is None  # stopped in the 3rd batch
     first = {r["file"] for r in results.read_results(out).to_pylist()}
     assert len(first) == 8
     (archive / "late").mkdir()
     shutil.copy(next((archive / "normal").iterdir()), archive / "late" / "added-later.jpeg")
-    done = engine.score_archive(archive, out, workers=1, batch_size=4, progress=False)
+    done = _score(archive, out, workers=1, batch_size=4)
     assert (done.found, done.skipped, done.scored) == (16, 8, 8)
     files = [r["file"] for r in results.read_results(out).to_pylist()]
     assert sorted(files) == sorted(engine.list_files(archive)) and len(files) == len(set(files)) == 16
