@@ -8,6 +8,7 @@ live in ``st.session_state`` and are never shared with another user's session.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import pandas as pd
 import streamlit as st
@@ -44,6 +45,8 @@ from ui.widgets import (
     selectable_table,
     table_without_rows,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _state() -> tuple[dict, dict]:
@@ -179,9 +182,9 @@ def reading_form(r: ReadImage, pred, reader: Identity | None, weights_sha256: st
                                                               burned_in_annotation=burned_in)
         except (ValueError, ReviewLogError, AccessDenied) as exc:  # typed text the log refuses, or a read-only log: say what
             feedback.error(f"The reading was not saved: {exc}. What you entered is still in the form.")
-        except Exception as exc:  # noqa: BLE001 -- the form keeps what was typed
-            feedback.error(f"The reading could not be saved ({type(exc).__name__}). What you entered is still in the "
-                           "form; try again in a moment. If it keeps failing, the review-log database is unavailable.")
+        except Exception:  # noqa: BLE001 -- the form keeps what was typed
+            logger.exception("a reading could not be saved")  # for whoever runs pneumo; the doctor gets plain words
+            feedback.error(texts.SAVE_FAILED)
         else:
             focus_next_run(RESULT)  # the saved reading replaces the form: focus stays on this image's result
             st.rerun()

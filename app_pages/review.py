@@ -4,6 +4,7 @@ comment, mark reviewed; the history stays), and the model's own mistakes on the 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import pandas as pd
 import streamlit as st
@@ -34,6 +35,8 @@ from ui.widgets import (
     selectable_table,
     table_without_rows,
 )
+
+logger = logging.getLogger(__name__)
 
 ACTIONS = texts.REVIEW_ACTION_TITLES
 
@@ -165,9 +168,9 @@ def case_detail(case, who, me, look) -> None:
                     log.add_event(case.reading_id, who, kind, label if kind == "re-read" else None, comment.strip())
                 except (ValueError, ReviewLogError, AccessDenied) as exc:  # typed text the log refuses, or a read-only log
                     feedback.error(f"The action was not saved: {exc}.")
-                except Exception as exc:  # noqa: BLE001
-                    feedback.error(f"The action could not be saved ({type(exc).__name__}); nothing was changed. "
-                                   "Try again.")
+                except Exception:  # noqa: BLE001
+                    logger.exception("a review action could not be saved")  # the page says it in plain words
+                    feedback.error(texts.ACTION_FAILED)
                 else:
                     # Shown by ``worklist`` after the rerun: a toast can be lost to st.rerun, and a case
                     # marked reviewed leaves an "Open" list together with its panel.

@@ -165,7 +165,9 @@ GATED = [  # (name, builder(film u8) -> bytes, the gate's status, words of its r
     ("dicom 4 years", lambda f: make_dicom(f, elements=(("PatientAge", "AS", "004Y"),)), OK, ""),
     ("dicom 6 months", lambda f: make_dicom(f, elements=(("PatientAge", "AS", "006M"),)), CAUTION, "6 months old"),
     ("dicom 12 years", lambda f: make_dicom(f, elements=(("PatientAge", "AS", "012Y"),)), CAUTION, "12 years old"),
-    ("dicom 81 years", lambda f: make_dicom(f, elements=(("PatientAge", "AS", "081Y"),)), CAUTION, "81 years old"),
+    ("dicom 17 years", lambda f: make_dicom(f, elements=(("PatientAge", "AS", "017Y"),)), CAUTION, "17 years old"),
+    ("dicom 18 years", lambda f: make_dicom(f, elements=(("PatientAge", "AS", "018Y"),)), REFUSED, "18 years old, an adult"),
+    ("dicom 81 years", lambda f: make_dicom(f, elements=(("PatientAge", "AS", "081Y"),)), REFUSED, "81 years old, an adult"),
     ("dicom CT of an adult", lambda f: make_dicom(f, elements=(("Modality", "CS", "CT"), ("PatientAge", "AS", "040Y"))),
      REFUSED, "CT image"),
 ]

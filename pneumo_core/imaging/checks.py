@@ -3,10 +3,11 @@ image is a frontal pediatric chest film the model may read.
 
 Each check gives ``Finding``s (``refused`` or ``caution``, with the reason in plain words);
 ``assess`` combines them. Header checks (DICOM): a modality or body part that is not a plain chest
-radiograph and a lateral view are refused; an age outside the training population (1–5 years) is a
-caution stating the age: infants under one and children of 6–17 are close enough to be read with
-that caution, and so are adults, whom the model has never seen (the README says it is not meant for
-them). Image checks: a blank or nearly uniform image, one too small or too elongated to be a chest
+radiograph, a lateral view and an adult (18 years or older: not a pediatric film, and the model
+has never seen one) are refused; a child outside the training population (1–5 years) is a caution
+stating the age: infants under one and children of 6–17 are close enough to be read with that
+caution. An image without a DICOM header says no age: an adult film there is not caught (README).
+Image checks: a blank or nearly uniform image, one too small or too elongated to be a chest
 film, colour content and a transparent image composited to black are refused.
 
 The limits are set wide of every image of the official test split and of the full-resolution
@@ -24,6 +25,7 @@ PLAIN_RADIOGRAPHY = {"CR", "DX", "DR", "RG", "OT", "SC"}  # OT/SC: secondary cap
 CHEST_BODY_PARTS = {"CHEST", "THORAX", "LUNG", "PORT CHEST", "CHEST PA", "CHEST AP"}
 LATERAL_VIEWS = {"LL", "RL", "LAT", "LATERAL", "LLD", "RLD"}
 AGE_RANGE = (1.0, 6.0)  # the training population: from the first birthday to before the sixth
+ADULT_AGE = 18.0  # from here on a patient is an adult: pneumo reads pediatric films only
 MIN_SIDE = 128  # pixels
 MAX_ASPECT = 2.5  # longest side / shortest side
 MIN_SPREAD = 0.03  # standard deviation of the gray image in [0, 1]
@@ -39,7 +41,11 @@ def header_findings(info: ImageInfo) -> list[Finding]:
         found.append(Finding(REFUSED, f"the DICOM header says the body part is {info.body_part}, not the chest"))
     if info.view and info.view.upper() in LATERAL_VIEWS:
         found.append(Finding(REFUSED, f"this is a lateral view ({info.view}); the model reads frontal (PA/AP) films only"))
-    if info.age_years is not None and not AGE_RANGE[0] <= info.age_years < AGE_RANGE[1]:
+    if info.age_years is not None and info.age_years >= ADULT_AGE:
+        found.append(Finding(REFUSED, f"the DICOM header says the patient is {info.age_years:.0f} years old, an adult; "
+                                      "pneumo reads children's chest films only (its model was trained on children "
+                                      "aged 1–5 and has never seen an adult film)"))
+    elif info.age_years is not None and not AGE_RANGE[0] <= info.age_years < AGE_RANGE[1]:
         age = f"{info.age_years:.0f} years" if info.age_years >= 2 else f"{info.age_years * 12:.0f} months"
         found.append(Finding(CAUTION, f"the patient is {age} old; the model was trained on children aged 1–5, so "
                                       "its label is less reliable here"))

@@ -61,9 +61,10 @@ GATE_SUMMARY = ("Before the model reads an image, pneumo checks it. It does not 
                 "documents, screenshots, noise), and a film turned, upside down, flipped vertically or inverted "
                 "(a negative).")
 GATE_TEST_ROW = "official test split (624)"  # the gate report's row of the test films
-GATE_LIMITS = ("What the check does not catch: a film mirrored left to right; an adult chest film (it is read, "
-               "with a caution only when the DICOM header gives the age, and the gate has not been measured on adult "
-               "films: one adult sample cannot measure that); and anything too close to a pediatric chest film for "
+GATE_LIMITS = ("What the check does not catch: a film mirrored left to right; an adult chest film whose file "
+               "does not give the age (a DICOM whose header says the patient is 18 or older is refused; a JPEG or "
+               "PNG says no age, and the gate has not been measured on adult films: one adult sample cannot "
+               "measure that); and anything too close to a pediatric chest film for "
                "the model's own features to tell apart. It refuses some real pediatric films too: {validation} of "
                "the validation films and {test} of the official test films.")
 DATA_CITATION = ("Kermany DS, Goldbaum M, Cai W, et al. Identifying Medical Diagnoses and Treatable Diseases by "
@@ -189,3 +190,9 @@ REPEATED_UPLOADS = ("{n} just uploaded had the same content, byte for byte, as a
                     "{verb} listed once.")
 BURNED_IN_NO_COPY = ("This DICOM says its pixels carry burned-in text (BurnedInAnnotation YES), which may identify the "
                      "patient, so no copy of it can be kept. The reading itself can be saved.")
+# An unexpected failure of the review-log database (the details go to the server's log, not the page)
+SAVE_FAILED = ("The reading could not be saved: the review-log database did not accept it. What you entered is still "
+               "in the form; try again in a moment. If it keeps failing, tell whoever runs pneumo (the server's log "
+               "says why).")
+ACTION_FAILED = ("The action could not be saved: the review-log database did not accept it, and nothing was changed. "
+                 "Try again in a moment; if it keeps failing, tell whoever runs pneumo (the server's log says why).")

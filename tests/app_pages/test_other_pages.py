@@ -12,6 +12,7 @@ from comparison_factory import make_report, make_row
 from identities import LEAD, typed
 
 from pneumo_core import ReviewLog, comparison, decide
+from pneumo_core import texts as texts_module
 from pneumo_core.evaluation.comparison import write_comparison
 from ui import state
 
@@ -302,6 +303,27 @@ def test_a_refused_review_action_keeps_what_was_typed_and_saves_nothing(predicto
     at = _act(_open_case(case.reading_id), action, comment="my careful comment", label=label, who=who)
     assert message in texts(at)
     assert next(t for t in at.text_area if t.label == "Comment").value == "my careful comment"
+    assert log.case(case.reading_id, LEAD).history == ()
+
+
+def test_a_database_failure_on_a_review_action_says_so_in_plain_words(predictor, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from pneumo_core.review import log as review_log
+
+    log = ReviewLog()
+    case = _saved(log, predictor, 23, "Dr A", "")
+    at = _open_case(case.reading_id)
+
+    def down(*args, **kwargs):
+        raise OperationalError("INSERT INTO events", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(review_log.ReviewLog, "add_event", down)
+    at = _act(at, "comment", comment="my careful comment")
+    assert any(e.value == texts_module.ACTION_FAILED for e in at.error)
+    assert "OperationalError" not in texts(at) and "server closed" not in texts(at)
+    assert next(t for t in at.text_area if t.label == "Comment").value == "my careful comment"
+    monkeypatch.undo()
     assert log.case(case.reading_id, LEAD).history == ()
 
 

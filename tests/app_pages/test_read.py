@@ -10,6 +10,7 @@ from hostile import GATED, UNREADABLE
 from identities import LEAD
 
 from pneumo_core import ReviewLog
+from pneumo_core import texts as pneumo_texts
 from ui import state
 from ui.widgets import PROBABILITY_TITLE
 
@@ -164,6 +165,26 @@ def test_saving_a_reading(fullres_dir, reading, reader, outcome):
         assert len(saved) == before
 
 
+def test_a_database_failure_on_save_says_so_in_plain_words_and_keeps_the_form(fullres_dir, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from pneumo_core.review import log as review_log
+
+    def down(*args, **kwargs):
+        raise OperationalError("INSERT INTO readings", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(review_log.ReviewLog, "record_reading", down)
+    at = upload(run_app(), read_sample(fullres_dir, CLEAR_PNEUMONIA))
+    at.sidebar.text_input[0].set_value("Dr Locked")
+    next(r for r in at.radio if r.label == "Your reading").set_value("NORMAL")
+    at.text_area[0].set_value("typed before the failure")
+    next(b for b in at.button if b.label == "Save reading").click().run()
+    assert not at.exception
+    assert any(e.value == pneumo_texts.SAVE_FAILED for e in at.error)
+    assert "OperationalError" not in texts(at) and "locked" not in texts(at)
+    assert at.text_area[0].value == "typed before the failure" and _actions(at) == ["Save reading"]
+
+
 def test_a_preset_changed_after_saving_is_explained_beside_the_saved_reading(fullres_dir):
     """Saved at Balanced (NORMAL, agreeing), then Screening: the big label is PNEUMONIA, and the page
     says so beside the saved reading, which keeps the operating point it was saved at."""
@@ -239,10 +260,32 @@ def test_a_refused_image_gets_a_card_and_no_label(fullres_dir):
     assert table[PROBABILITY_TITLE].isna().tolist() == [True, False] and list(table["Model"]) == ["—", "PNEUMONIA"]
 
 
-def test_an_adult_dicom_is_labelled_with_a_caution(dicom_dir):
-    at = upload(run_app(), ("adult.dcm", (dicom_dir / "chest-dx-adult-nih.dcm").read_bytes()))
+def _chest_dicom_aged(dicom_dir, age: str | None) -> bytes:
+    """The real chest DICOM (an adult's: PatientAge 081Y) with another age in its header, or as it is."""
+    import io
+
+    import pydicom
+
+    ds = pydicom.dcmread(dicom_dir / "chest-dx-adult-nih.dcm")
+    if age is not None:
+        ds.PatientAge = age
+    out = io.BytesIO()
+    ds.save_as(out)
+    return out.getvalue()
+
+
+def test_an_adult_dicom_is_refused_with_its_age_and_no_label(dicom_dir):
+    at = upload(run_app(), ("adult.dcm", _chest_dicom_aged(dicom_dir, None)))
     assert not at.exception
-    assert any(w.value.startswith("**Caution:**") and "81 years old" in w.value for w in at.warning)
+    assert any("Not assessed" in e.value and "81 years old, an adult" in e.value for e in at.error)
+    assert not at.metric and _actions(at) == [] and not at.get("download_button")
+    assert not re.search(r">(NORMAL|PNEUMONIA)<", " ".join(m.value for m in at.markdown))
+
+
+def test_a_child_outside_the_training_ages_is_labelled_with_a_caution(dicom_dir):
+    at = upload(run_app(), ("child.dcm", _chest_dicom_aged(dicom_dir, "012Y")))
+    assert not at.exception
+    assert any(w.value.startswith("**Caution:**") and "12 years old" in w.value for w in at.warning)
     assert shown_label(at) in ("NORMAL", "PNEUMONIA")
 
 
@@ -335,6 +378,7 @@ def test_no_copy_can_be_kept_of_a_dicom_declaring_burned_in_text(dicom_dir):
     import pydicom
 
     ds = pydicom.dcmread(dicom_dir / "chest-dx-adult-nih.dcm")
+    ds.PatientAge = "004Y"  # a child's film, so that it is read
     ds.BurnedInAnnotation = "YES"
     out = io.BytesIO()
     ds.save_as(out)

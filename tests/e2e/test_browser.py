@@ -1,6 +1,6 @@
 """End to end in a real browser: Debian's chromium driven by Playwright against `streamlit run app.py`.
 
-Uploads a full-resolution X-ray and a DICOM, opens each, sees the probability and the heatmap,
+Uploads a full-resolution X-ray and a child's DICOM, opens each, sees the probability and the heatmap,
 saves a doctor's reading, finds it on the Review page, and screenshots every page into
 ``artifacts/`` (override with ``PNEUMO_ARTIFACTS``). In CI (``CI`` set) a missing browser fails the test.
 """
@@ -14,7 +14,8 @@ from e2e.servers import CHROMIUM, FLAGS, idle
 
 TIMEOUT_MS = 120_000
 FULLRES = "PNEUMONIA/person1008_virus_1691.jpeg"
-DICOM = "chest-dx-adult-nih.dcm"
+ADULT_DICOM = "chest-dx-adult-nih.dcm"  # PatientAge 081Y: refused; given a child's age, it is read
+DICOM = "child-chest.dcm"
 READER = "Dr E2E Test"
 
 
@@ -68,19 +69,30 @@ def _in_browser(artifacts, viewport: tuple[int, int], failure: str, steps) -> No
             browser.close()
 
 
-def test_read_save_and_review_in_a_real_browser(app_url, artifacts, fullres_dir, dicom_dir):
+def _child_dicom(dicom_dir: Path, folder: Path) -> Path:
+    """The real chest DICOM with a 4-year-old's age in its header."""
+    import pydicom
+
+    ds = pydicom.dcmread(dicom_dir / ADULT_DICOM)
+    ds.PatientAge = "004Y"
+    ds.save_as(folder / DICOM)
+    return folder / DICOM
+
+
+def test_read_save_and_review_in_a_real_browser(app_url, artifacts, fullres_dir, dicom_dir, tmp_path):
+    dicom = _child_dicom(dicom_dir, tmp_path)
     _in_browser(artifacts, (1440, 1400), "failure.png",
-                lambda page, expect: _walk_through(page, expect, app_url, artifacts, fullres_dir, dicom_dir))
+                lambda page, expect: _walk_through(page, expect, app_url, artifacts, fullres_dir, dicom))
 
 
-def _walk_through(page, expect, url, artifacts, fullres_dir, dicom_dir) -> None:
+def _walk_through(page, expect, url, artifacts, fullres_dir, dicom: Path) -> None:
     page.goto(url)
     expect(page.get_by_role("heading", name="Read chest X-rays")).to_be_visible()
     page.get_by_role("textbox", name="Your name or initials (demo mode: not verified)").fill(READER)
     page.keyboard.press("Enter")
     _shot(page, artifacts / "1-read-empty.png")
 
-    page.set_input_files("input[type=file]", [str(fullres_dir / FULLRES), str(dicom_dir / DICOM)])
+    page.set_input_files("input[type=file]", [str(fullres_dir / FULLRES), str(dicom)])
     grid = page.get_by_test_id("stDataFrame").first
     expect(_cell(grid, Path(FULLRES).name)).to_be_attached()
     expect(_cell(grid, DICOM)).to_be_attached()
@@ -145,7 +157,8 @@ def _walk_through(page, expect, url, artifacts, fullres_dir, dicom_dir) -> None:
 
 
 def test_out_of_scope_uploads_get_the_refusal_card(app_url, artifacts, dicom_dir, tmp_path):
-    """The abdominal DICOM and a photo: each shows why it is not read, and no label, heatmap or form."""
+    """The abdominal DICOM, an adult's chest DICOM and a photo: each shows why it is not read, and no
+    label, heatmap or form."""
     import numpy as np
     from PIL import Image
 
@@ -156,7 +169,8 @@ def test_out_of_scope_uploads_get_the_refusal_card(app_url, artifacts, dicom_dir
     Image.fromarray(sky).save(photo, quality=90)
 
     def steps(page, expect):
-        for name, path in [("abdomen", dicom_dir / "abdomen-ot.dcm"), ("photo", photo)]:
+        for name, path in [("abdomen", dicom_dir / "abdomen-ot.dcm"), ("adult", dicom_dir / ADULT_DICOM),
+                           ("photo", photo)]:
             page.goto(app_url)
             expect(page.get_by_role("heading", name="Read chest X-rays")).to_be_visible()
             page.set_input_files("input[type=file]", str(path))

@@ -45,6 +45,6 @@ def test_no_test_film_and_no_full_resolution_sample_is_refused(data_dir, fullres
     assert not_ok == []
 
 
-def test_the_adult_dicom_is_never_plain_ok(dicom_dir):
+def test_the_adult_dicom_is_refused_with_its_age(dicom_dir):
     found = assess(load_image(dicom_dir / "chest-dx-adult-nih.dcm"))
-    assert found.status == CAUTION and "81 years" in found.reason
+    assert found.status == REFUSED and "81 years old, an adult" in found.reason
