@@ -55,8 +55,9 @@ LABEL_SINCE_SAVED = ("At the operating point now chosen (PNEUMONIA from {thresho
                      "case report (PDF) records them as saved.")
 GATE_SUMMARY = ("Before the model reads an image, pneumo checks it. It does not read a file that is blank or nearly "
                 "uniform, in colour, too small or too elongated to be a chest film, or whose DICOM header names "
-                "another modality (CT, MR, ultrasound…), another body part or a lateral view. It reads, with a "
-                "caution, a film whose DICOM header gives an age outside 1–5 years. It also refuses an image whose "
+                "another modality (CT, MR, ultrasound…), another body part, a lateral view or an adult (18 years "
+                "or older). It reads, with a caution, a film whose DICOM header gives a child's age outside 1–5 "
+                "years. It also refuses an image whose "
                 "features, as the model sees them, lie far from every training film (other body parts, photos, "
                 "documents, screenshots, noise), and a film turned, upside down, flipped vertically or inverted "
                 "(a negative).")
