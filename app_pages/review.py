@@ -41,7 +41,9 @@ logger = logging.getLogger(__name__)
 ACTIONS = texts.REVIEW_ACTION_TITLES
 
 
-def worklist_filters(meta) -> dict:
+def worklist_filters(meta, first_saved: dt.datetime | None) -> dict:
+    """The worklist's filters; the date range starts at the oldest reading the viewer may see
+    (``first_saved``), so that an old open case is never hidden by default."""
     c1, c2, c3, c4 = st.columns([1, 1, 1, 1.4])
     status = c1.selectbox("Status", list(texts.STATUS_TITLES), format_func=texts.STATUS_TITLES.get, key=state.WL_STATUS)
     scope = c2.selectbox("Cases", ["flagged", "all"], key=state.WL_SCOPE, format_func={"flagged": "Flagged",
@@ -51,7 +53,8 @@ def worklist_filters(meta) -> dict:
     preset = c3.selectbox("Preset", ["any"] + list(meta.presets) + [CUSTOM], key=state.WL_PRESET,
                           format_func=lambda n: "Any" if n == "any" else texts.preset_title(n))
     today = dt.datetime.now(dt.UTC).date()  # readings are stamped in UTC
-    dates = c4.date_input("Saved between (UTC dates)", (today - dt.timedelta(days=90), today), key=state.WL_DATES,
+    start = min(first_saved.date(), today) if first_saved else today
+    dates = c4.date_input("Saved between (UTC dates)", (start, today), key=state.WL_DATES,
                           max_value=today + dt.timedelta(days=1))
     filters = {"status": None if status == "all" else status, "flagged_only": scope == "flagged",
                "preset": None if preset == "any" else preset}
@@ -66,10 +69,10 @@ def case_table(cases) -> int | None:
              "Reader": c.reader + ("" if c.reader_verified else f" ({texts.UNVERIFIED})"),
              "Doctor": texts.DOCTOR_LABEL_TITLES[c.doctor_label], "Model": c.model_label,
              PROBABILITY_TITLE: as_percent(c.probability),
+             texts.WHY_FLAGGED: ", ".join(texts.FLAG_REASON_TITLES[r] for r in c.flag_reasons),
              "Agreement": texts.AGREEMENT_TITLES[c.agreement],
              "Latest re-read": (f"{texts.DOCTOR_LABEL_TITLES[c.latest.doctor_label]} ({c.latest.who}"
                                 f"{'' if c.latest.verified else ', ' + texts.UNVERIFIED})" if c.latest else ""),
-             texts.SECOND_OPINION_FLAG: "yes" if c.needs_second_opinion else "",
              "Preset": texts.preset_title(c.preset), "Status": texts.STATUS_TITLES[c.status], "Events": len(c.history)}
             for c in cases]
     return selectable_table(pd.DataFrame(rows), [c.reading_id for c in cases], state.WL_TABLE, focus=CASE,
@@ -182,12 +185,13 @@ def case_detail(case, who, me, look) -> None:
 
 def worklist(meta, who, me, look) -> None:
     if me.is_reviewer:
-        st.markdown("Readings where the doctor and the model disagreed, the doctor was unsure, or the model asked "
-                    "for a second opinion. Open one to re-read it, comment, or mark it reviewed; nothing is overwritten.")
+        st.markdown("Readings where the doctor and the model disagreed, the doctor was unsure, the model asked "
+                    "for a second opinion or the input check raised a caution (the *Why flagged* column says which). "
+                    "Open one to re-read it, comment, or mark it reviewed; nothing is overwritten.")
     else:
         st.markdown("The readings you saved, as saved, with what reviewers added. Only you and the reviewers see them.")
-    filters = worklist_filters(meta)
     log = get_review_log()
+    filters = worklist_filters(meta, log.first_saved(me))
     cases = log.cases(me, **filters)
     saved = st.session_state.pop(state.WL_SAVED, None)
     if saved:

@@ -38,6 +38,9 @@ REVIEW_ACTION_DONE = {"comment": "Your comment is saved on reading #{id}.",
                       "reviewed": "Reading #{id} is marked reviewed."}
 EVENT_TITLES = {"comment": "comment", "re-read": "re-read", "reviewed": "marked reviewed"}
 STATUS_TITLES = {"open": "Open", "reviewed": "Reviewed", "all": "All"}
+FLAG_REASON_TITLES = {"disagreement": "disagreement", "doctor unsure": "doctor unsure",
+                      "second opinion": "second opinion", "input caution": "input caution"}
+WHY_FLAGGED = "Why flagged"
 MISTAKE_KINDS = ("false negative", "false positive")
 MISTAKE_TITLES = {"false negative": ("missed pneumonia", "missed pneumonias"),
                   "false positive": ("false alarm", "false alarms")}

@@ -13,7 +13,7 @@ import datetime as dt
 import io
 
 import numpy as np
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from ..access.identity import Identity
 from ..decision import Prediction
@@ -27,7 +27,7 @@ from .text import clean_name, clean_note, csv_cell
 CSV_FIELDS = ("reading_id", "case_id", "created_at", "model_version", "weights_sha256", "probability", "preset",
               "threshold", "model_label", "band", "gate_status", "concern", "doctor_label", "agreement", "note",
               "reader", "reader_verified", "latest_label", "latest_agreement", "latest_reader",
-              "latest_reader_verified", "latest_at", "status", "flagged", "events")
+              "latest_reader_verified", "latest_at", "status", "flagged", "why_flagged", "events")
 _LATEST = ("latest_label", "latest_agreement", "latest_reader", "latest_reader_verified", "latest_at")
 
 
@@ -143,6 +143,17 @@ class ReviewLog:
         found = self._cases(query)
         return [c for c in found if (status is None or c.status == status) and (not flagged_only or c.flagged)]
 
+    def first_saved(self, viewer: Identity) -> dt.datetime | None:
+        """When the oldest reading ``viewer`` may see was saved; None when there is none. The Review
+        page's date range starts there, so that no open case is hidden by its age."""
+        viewer.require("Seeing saved readings")
+        query = select(func.min(readings.c.created_at))
+        if not viewer.is_reviewer:
+            query = query.where(readings.c.reader_id == viewer.subject)
+        with self.engine.connect() as conn:
+            first = conn.execute(query).scalar_one_or_none()
+        return aware(first) if first is not None else None
+
     def worklist(self, viewer: Identity, **filters) -> list[Case]:
         """The flagged readings (disagreement, unsure, or second opinion) ``viewer`` may see, newest first."""
         return self.cases(viewer, flagged_only=True, **filters)
@@ -155,12 +166,13 @@ class ReviewLog:
         writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
         writer.writeheader()
         for c in self.cases(viewer, **filters):
-            row = {k: getattr(c, k) for k in CSV_FIELDS if k not in ("flagged", "events", *_LATEST)}
+            row = {k: getattr(c, k) for k in CSV_FIELDS if k not in ("flagged", "why_flagged", "events", *_LATEST)}
             if c.latest:  # the original reading's columns stay as saved; a re-read has its own
                 row.update(latest_label=c.latest.doctor_label, latest_agreement=c.latest.agreement,
                            latest_reader=c.latest.who, latest_reader_verified=c.latest.verified,
                            latest_at=c.latest.at.isoformat())
-            row.update(created_at=c.created_at.isoformat(), flagged=c.flagged, events=" | ".join(map(_event_text, c.history)))
+            row.update(created_at=c.created_at.isoformat(), flagged=c.flagged, why_flagged="; ".join(c.flag_reasons),
+                       events=" | ".join(map(_event_text, c.history)))
             writer.writerow({k: csv_cell(v) for k, v in row.items()})
         return out.getvalue()
 

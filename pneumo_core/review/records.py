@@ -13,6 +13,7 @@ DOCTOR_LABELS = ("NORMAL", "PNEUMONIA", "UNSURE")
 EVENT_KINDS = ("re-read", "comment", "reviewed")
 AGREEMENTS = ("agree", "disagree", "unsure")
 STATUSES = ("open", "reviewed")
+FLAG_REASONS = ("disagreement", "doctor unsure", "second opinion", "input caution")  # why a case is flagged
 
 
 def agreement_of(model_label: str, doctor_label: str) -> str:
@@ -91,11 +92,19 @@ class Case:
         return self.band == SECOND_OPINION
 
     @property
+    def flag_reasons(self) -> tuple[str, ...]:
+        """Why the case is on the worklist, in ``FLAG_REASONS`` order: the reader (or a later re-read)
+        disagreed with the model or was unsure, the model asked for a second opinion, or the input gate
+        had a concern about the image. Empty when none holds."""
+        said = {self.agreement, self.current_agreement}
+        found = {"disagreement": "disagree" in said, "doctor unsure": "unsure" in said,
+                 "second opinion": self.needs_second_opinion, "input caution": bool(self.concern)}
+        return tuple(reason for reason in FLAG_REASONS if found[reason])
+
+    @property
     def flagged(self) -> bool:
-        """The reader (or a later re-read) disagreed with the model or was unsure, the model asked for
-        a second opinion, or the input gate had a concern about the image."""
-        return (self.agreement != "agree" or self.current_agreement != "agree" or self.needs_second_opinion
-                or bool(self.concern))
+        """Any of ``flag_reasons`` holds."""
+        return bool(self.flag_reasons)
 
 
 def aware(value: dt.datetime) -> dt.datetime:

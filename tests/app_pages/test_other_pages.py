@@ -147,6 +147,26 @@ def test_review_page_lists_a_disagreement_and_its_history(predictor):
     assert "of the 624 test films wrong" in texts(at)
 
 
+def test_an_open_case_saved_long_ago_is_listed_by_default_with_why_it_is_flagged(predictor):
+    import datetime as dt
+
+    from sqlalchemy import text
+
+    log = ReviewLog()
+    pixels = np.random.default_rng(29).random((64, 64)).astype(np.float32)
+    pred = decide(0.3, predictor.meta)  # in the second-opinion band: a second reason besides the disagreement
+    assert pred.needs_second_opinion and pred.label == "PNEUMONIA"
+    case = log.record_reading(pixels, pred, predictor.meta.weights_sha256, "NORMAL", typed("Dr Old Case"))
+    with log.engine.begin() as conn:  # saved 400 days ago, never reviewed
+        conn.execute(text("UPDATE readings SET created_at = :t WHERE id = :i"),
+                     {"t": dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=400), "i": case.reading_id})
+    at = open_page("review")
+    assert not at.exception
+    table = at.dataframe[0].value
+    row = table[table["#"] == case.reading_id]
+    assert list(row[texts_module.WHY_FLAGGED]) == ["disagreement, second opinion"]
+
+
 @pytest.mark.parametrize("action, comment, shown, status", [
     ("reviewed", "checked", "Reading #{id} is marked reviewed. It no longer matches these filters", "reviewed"),
     ("comment", "second look", "Your comment is saved on reading #{id}.", "open"),

@@ -97,7 +97,25 @@ def test_worklist_filters_and_csv(db_url):
     exported = log.export_csv(LEAD)
     assert exported.splitlines()[0].startswith("reading_id,case_id")
     assert len(exported.strip().splitlines()) == 4 and "Dr C (unverified) reviewed" in exported
+    import csv
+    import io
+
+    why = {int(r["reading_id"]): r["why_flagged"] for r in csv.DictReader(io.StringIO(exported))}
+    assert why == {agree.reading_id: "", unsure.reading_id: "doctor unsure", uncertain.reading_id: "second opinion"}
     assert agree.reading_id in [c.reading_id for c in log.cases(LEAD)]
+
+
+def test_first_saved_is_the_oldest_reading_the_viewer_may_see(db_url):
+    log = ReviewLog(db_url)
+    assert log.first_saved(LEAD) is None
+    first = log.record_reading(image(1), pred(), "abc", "NORMAL", AHMED)
+    log.record_reading(image(2), pred(), "abc", "NORMAL", BAKER)
+    with log.engine.begin() as conn:  # Dr Ahmed's reading saved a year ago (an old case still open)
+        conn.execute(text("UPDATE readings SET created_at = :t WHERE id = :i"),
+                     {"t": dt.datetime(2025, 11, 1, 8, 30), "i": first.reading_id})
+    assert log.first_saved(LEAD) == dt.datetime(2025, 11, 1, 8, 30, tzinfo=dt.UTC)
+    assert log.first_saved(AHMED) == dt.datetime(2025, 11, 1, 8, 30, tzinfo=dt.UTC)
+    assert log.first_saved(BAKER).date() == dt.datetime.now(dt.UTC).date()  # a doctor: their own only
 
 
 @pytest.mark.parametrize("call,error", [
