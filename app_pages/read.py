@@ -40,9 +40,11 @@ from ui.widgets import (
     PROBABILITY_TITLE,
     as_percent,
     heatmap_controls_ui,
+    heatmap_store,
     operating_point_ui,
     prediction_ui,
     selectable_table,
+    stored_heatmap,
     table_without_rows,
 )
 
@@ -227,11 +229,14 @@ def full_view(predictor, r: ReadImage, pred, method, opacity, colormap, reader) 
     # a record of what was saved: its heatmap is for the label saved, whatever the preset is now
     label = case.model_label if case else pred.label
 
+    heatmaps = heatmap_store()  # the viewer's: the saved label's heatmap is computed once, not at every click
+
     def pdf() -> bytes:  # made when the button is pressed
         shown = heat
         if label != pred.label:
             try:
-                shown = predictor.explain(r.prepared, label, method, out_size=r.display.shape).values
+                shown, _ = stored_heatmap(heatmaps, (r.digest, label, method), lambda: predictor.explain(
+                    r.prepared, label, method, out_size=r.display.shape))
             except Exception:  # noqa: BLE001 -- a PDF saying "Heatmap not available" rather than none at all
                 shown = None
         return case_report_pdf(r.display, None if shown is None else overlay(r.display, shown, opacity, colormap),

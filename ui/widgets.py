@@ -76,20 +76,34 @@ def heatmap_controls_ui() -> tuple[str, float, str]:
     return method, opacity, colormap
 
 
+def heatmap_store() -> dict:
+    """The session's heatmaps, by (film, label, method): (values, seconds it took to compute)."""
+    return st.session_state.setdefault(state.HEATMAPS, {})
+
+
+def stored_heatmap(store: dict, key: tuple, compute) -> tuple:
+    """``compute().values`` (a ``Heatmap``'s) kept in ``store`` under ``key``, computed only when it is
+    not there yet, the oldest dropped past ``MAX_HEATMAPS``: (values, seconds). No Streamlit call, so
+    a callable run after the page's run (a download's data) can use it with a store taken during the
+    run. Raises what ``compute`` raises, and stores nothing then."""
+    if key not in store:
+        start = time.perf_counter()
+        values = compute().values
+        store[key] = (values, time.perf_counter() - start)
+        while len(store) > MAX_HEATMAPS:
+            store.pop(next(iter(store)))
+    return store[key]
+
+
 def session_heatmap(key: tuple, method: str, compute) -> tuple:
-    """A heatmap computed once per session for ``key`` (with a spinner), the oldest dropped past
-    ``MAX_HEATMAPS``; ``compute()`` returns a ``Heatmap``. Returns (its values, the seconds it took
-    to compute). Raises what ``compute`` raises."""
-    heatmaps = st.session_state.setdefault(state.HEATMAPS, {})
-    if key not in heatmaps:
-        slow = "" if HEATMAP_METHODS[method].per_member else f" (this method takes {texts.SCORECAM_TIME})"
-        with st.spinner(f"Computing the heatmap: {texts.method_title(method).lower()}{slow}…"):
-            start = time.perf_counter()
-            values = compute().values
-            heatmaps[key] = (values, time.perf_counter() - start)
-        while len(heatmaps) > MAX_HEATMAPS:
-            heatmaps.pop(next(iter(heatmaps)))
-    return heatmaps[key]
+    """A heatmap computed once per session for ``key`` (with a spinner while it is computed):
+    ``stored_heatmap`` in ``heatmap_store()``."""
+    heatmaps = heatmap_store()
+    if key in heatmaps:
+        return heatmaps[key]
+    slow = "" if HEATMAP_METHODS[method].per_member else f" (this method takes {texts.SCORECAM_TIME})"
+    with st.spinner(f"Computing the heatmap: {texts.method_title(method).lower()}{slow}…"):
+        return stored_heatmap(heatmaps, key, compute)
 
 
 def label_ui(label: str, suffix: str = "", anchor: bool = False) -> None:
