@@ -8,21 +8,14 @@ live in ``st.session_state`` and are never shared with another user's session.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 import pandas as pd
 import streamlit as st
 
 from pneumo_core import (
-    DOCTOR_LABELS,
     MAX_NAME,
-    MAX_NOTE,
-    AccessDenied,
-    Identity,
     ReadImage,
-    ReviewLogError,
     case_report_pdf,
-    copy_refusal,
     decide,
     digest_of,
     overlay,
@@ -33,7 +26,8 @@ from ui import batch, state
 from ui.auth import identity_ui
 from ui.guard import guarded
 from ui.keyboard import RESULT, TABLE, focus_next_run, keyboard_ui
-from ui.resources import get_bundle, get_predictor, get_review_log
+from ui.reading import reading_form, saved_readings
+from ui.resources import get_bundle, get_predictor
 from ui.viewer import film_view, viewer_ui
 from ui.widgets import (
     PROBABILITY_COLUMN,
@@ -48,11 +42,9 @@ from ui.widgets import (
     table_without_rows,
 )
 
-logger = logging.getLogger(__name__)
-
 
 def _state() -> tuple[dict, dict]:
-    return batch.images(), st.session_state.setdefault(state.SAVED_READINGS, {})
+    return batch.images(), saved_readings()
 
 
 def read_new(predictor, uploads) -> None:
@@ -133,63 +125,6 @@ def summary_table(results: list[ReadImage], preds: dict) -> int | None:
     st.caption("Click a column header to sort; tick a row to open its full view.")
     return selectable_table(pd.DataFrame(rows), [r.digest for r in results], state.READ_TABLE, focus=RESULT,
                             column_config={PROBABILITY_TITLE: PROBABILITY_COLUMN})
-
-
-def reading_form(r: ReadImage, pred, reader: Identity | None, weights_sha256: str) -> None:
-    _, saved = _state()
-    if r.digest in saved:
-        case = saved[r.digest]
-        title = texts.DOCTOR_LABEL_TITLES[case.doctor_label]
-        where = (f"Saved as reading #{case.reading_id} by {texts.who(case.reader, case.reader_verified)} "
-                 f"at {case.created_at:%H:%M} UTC.")
-        at_save = f"({texts.preset_title(case.preset)}, PNEUMONIA from {texts.pct(case.threshold)})"
-        if case.agreement == "agree":
-            st.success(f"**You and the model agree: {case.model_label}** {at_save}. {where}",
-                       icon=":material/check_circle:")
-        elif case.agreement == "disagree":
-            st.warning(f"**You read {title}; the model said {case.model_label}** {at_save}. {where} "
-                       "The case is on the review worklist.", icon=":material/compare_arrows:")
-        else:
-            st.info(f"**You were unsure; the model said {case.model_label}** {at_save}. {where} "
-                    "The case is on the review worklist.", icon=":material/help:")
-        if pred.label != case.model_label:  # the preset was changed after saving
-            st.info(texts.LABEL_SINCE_SAVED.format(now=pred.label, threshold=texts.pct(pred.threshold),
-                                                   saved=case.model_label), icon=":material/tune:")
-        st.caption("To change a saved reading, re-read the case on the Review page; its history is kept.")
-        return
-    with st.form(f"reading-{r.digest}"):
-        st.markdown("**Your reading**")
-        label = st.radio("Your reading", DOCTOR_LABELS, index=None, horizontal=True, label_visibility="collapsed",
-                         format_func=texts.DOCTOR_LABEL_TITLES.get)
-        note = st.text_area("Note (optional)", max_chars=MAX_NOTE, height=80)
-        burned_in = bool(r.info and r.info.burned_in_annotation)
-        too_small = copy_refusal(r.display.shape)
-        no_copy = texts.BURNED_IN_NO_COPY if burned_in else (
-            texts.NO_COPY.format(why=too_small) if too_small else None)
-        keep = st.checkbox("Keep a de-identified copy of the image for reviewers (≤ 512 px, no file name or tags, "
-                           "burned-in text blacked out)", disabled=no_copy is not None, help=no_copy)
-        feedback = st.container()  # what went wrong shows here, just above the button that was pressed
-        submitted = st.form_submit_button("Save reading", type="primary")
-    if not submitted:
-        return
-    if label is None:
-        feedback.error("Choose Normal, Pneumonia or Unsure before saving.")
-    elif reader is None:
-        feedback.error("Enter your name or initials at the top of the sidebar before saving: every reading records "
-                       "who made it.")
-    else:
-        try:
-            saved[r.digest] = get_review_log().record_reading(r.display, pred, weights_sha256, label, reader,
-                                                              note, keep and no_copy is None,
-                                                              burned_in_annotation=burned_in)
-        except (ValueError, ReviewLogError, AccessDenied) as exc:  # typed text the log refuses, or a read-only log: say what
-            feedback.error(f"The reading was not saved: {exc}. What you entered is still in the form.")
-        except Exception:  # noqa: BLE001 -- the form keeps what was typed
-            logger.exception("a reading could not be saved")  # for whoever runs pneumo; the doctor gets plain words
-            feedback.error(texts.SAVE_FAILED)
-        else:
-            focus_next_run(RESULT)  # the saved reading replaces the form: focus stays on this image's result
-            st.rerun()
 
 
 def _film_caption(r: ReadImage) -> str:

@@ -36,7 +36,7 @@ from ui.widgets import (
     table_without_rows,
 )
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("pneumo.app")  # as ui/guard.py, auth.py, batch.py
 
 ACTIONS = texts.REVIEW_ACTION_TITLES
 
@@ -48,8 +48,8 @@ def worklist_filters(meta, first_saved: dt.datetime | None) -> dict:
     status = c1.selectbox("Status", list(texts.STATUS_TITLES), format_func=texts.STATUS_TITLES.get, key=state.WL_STATUS)
     scope = c2.selectbox("Cases", ["flagged", "all"], key=state.WL_SCOPE, format_func={"flagged": "Flagged",
                                                                                        "all": "Every reading"}.get,
-                         help="Flagged: you and the model disagreed, you were unsure, the model asked for a second "
-                              "opinion, or the input check raised a caution.")
+                         help="Flagged: the doctor and the model disagreed, the doctor was unsure, the model asked for a "
+                              "second opinion, or the input check raised a caution.")
     preset = c3.selectbox("Preset", ["any"] + list(meta.presets) + [CUSTOM], key=state.WL_PRESET,
                           format_func=lambda n: "Any" if n == "any" else texts.preset_title(n))
     today = dt.datetime.now(dt.UTC).date()  # readings are stamped in UTC

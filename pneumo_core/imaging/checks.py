@@ -16,6 +16,8 @@ samples (smallest side 224 px, longest/shortest side at most 1.48, grey-level sp
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..decision import CAUTION, REFUSED, Assessment, Finding
@@ -26,6 +28,7 @@ CHEST_BODY_PARTS = {"CHEST", "THORAX", "LUNG", "PORT CHEST", "CHEST PA", "CHEST 
 LATERAL_VIEWS = {"LL", "RL", "LAT", "LATERAL", "LLD", "RLD"}
 AGE_RANGE = (1.0, 6.0)  # the training population: from the first birthday to before the sixth
 ADULT_AGE = 18.0  # from here on a patient is an adult: pneumo reads pediatric films only
+IMPOSSIBLE_AGE = 130.0  # a header age from here on cannot be a patient's
 MIN_SIDE = 128  # pixels
 MAX_ASPECT = 2.5  # longest side / shortest side
 MIN_SPREAD = 0.03  # standard deviation of the gray image in [0, 1]
@@ -41,15 +44,34 @@ def header_findings(info: ImageInfo) -> list[Finding]:
         found.append(Finding(REFUSED, f"the DICOM header says the body part is {info.body_part}, not the chest"))
     if info.view and info.view.upper() in LATERAL_VIEWS:
         found.append(Finding(REFUSED, f"this is a lateral view ({info.view}); the model reads frontal (PA/AP) films only"))
-    if info.age_years is not None and info.age_years >= ADULT_AGE:
-        found.append(Finding(REFUSED, f"the DICOM header says the patient is {info.age_years:.0f} years old, an adult; "
-                                      "pneumo reads children's chest films only (its model was trained on children "
-                                      "aged 1–5 and has never seen an adult film)"))
-    elif info.age_years is not None and not AGE_RANGE[0] <= info.age_years < AGE_RANGE[1]:
-        age = f"{info.age_years:.0f} years" if info.age_years >= 2 else f"{info.age_years * 12:.0f} months"
-        found.append(Finding(CAUTION, f"the patient is {age} old; the model was trained on children aged 1–5, so "
-                                      "its label is less reliable here"))
+    age = info.age_years
+    if age is not None and age >= IMPOSSIBLE_AGE:
+        found.append(Finding(REFUSED, f"the DICOM header gives the patient's age as {age_words(age)}, which cannot be "
+                                      "right, so pneumo cannot tell whether this is a child's film; correct the header"))
+    elif age is not None and age >= ADULT_AGE:
+        found.append(Finding(REFUSED, f"the DICOM header says the patient is {age_words(age)} old, an adult; pneumo "
+                                      "reads children's chest films only (its model was trained on children aged 1–5 "
+                                      "and has never seen an adult film), so do not upload this film in another "
+                                      "format either"))
+    elif age is not None and not AGE_RANGE[0] <= age < AGE_RANGE[1]:
+        found.append(Finding(CAUTION, f"the patient is {age_words(age)} old; the model was trained on children aged "
+                                      "1–5, so its label is less reliable here"))
     return found
+
+
+def age_words(years: float) -> str:
+    """An age as people say it, in completed units (never rounded up across a limit: 17.99 years is
+    "17 years"): years from 2, months from one month, then weeks, then days."""
+    if years >= 2:
+        return _count(math.floor(years), "year")
+    if years * 12 >= 1:
+        return _count(math.floor(years * 12), "month")
+    days = math.floor(years * 365.25 + 1e-6)
+    return _count(days // 7, "week") if days >= 7 else _count(days, "day")
+
+
+def _count(n: int, unit: str) -> str:
+    return f"{n} {unit}{'' if n == 1 else 's'}"
 
 
 def image_findings(pixels: np.ndarray, info: ImageInfo | None = None) -> list[Finding]:

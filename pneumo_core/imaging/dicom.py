@@ -208,7 +208,8 @@ def _number(ds, keyword: str, default: float) -> float:
 
 
 def _age(ds) -> float | None:
-    """PatientAge ("004Y", "018M", "003W", "010D", or a bare number of years) in years; None if absent or unreadable."""
+    """PatientAge ("004Y", "018M", "003W", "010D", or a bare number of years) in years; None if absent,
+    unreadable or negative. An impossible age (999Y) is kept: the gate refuses it (``checks``)."""
     text = (_text(ds, "PatientAge") or "").upper()
     unit = text[-1:] if text[-1:] in ("Y", "M", "W", "D") else "Y"
     try:
@@ -216,7 +217,7 @@ def _age(ds) -> float | None:
     except ValueError:
         return None
     years = number / {"Y": 1, "M": 12, "W": 52.18, "D": 365.25}[unit]
-    return years if 0 <= years < 150 else None
+    return years if np.isfinite(years) and years >= 0 else None
 
 
 def _says_yes(ds, keyword: str) -> bool:

@@ -66,11 +66,11 @@ GATE_SUMMARY = ("Before the model reads an image, pneumo checks it. It does not 
                 "(a negative).")
 GATE_TEST_ROW = "official test split (624)"  # the gate report's row of the test films
 GATE_LIMITS = ("What the check does not catch: a film mirrored left to right; an adult chest film whose file "
-               "does not give the age (a DICOM whose header says the patient is 18 or older is refused; a JPEG or "
-               "PNG says no age, and the gate has not been measured on adult films: one adult sample cannot "
-               "measure that); and anything too close to a pediatric chest film for "
-               "the model's own features to tell apart. It refuses some real pediatric films too: {validation} of "
-               "the validation films and {test} of the official test films.")
+               "does not give the age (a DICOM whose header says the patient is 18 or older is refused; a JPEG, a "
+               "PNG or a DICOM without PatientAge says no age, and the gate has not been measured on adult films: "
+               "one adult sample cannot measure that); and anything too close to a pediatric chest film for the "
+               "model's own features to tell apart. It refuses some real pediatric films too: {validation} of the "
+               "validation films and {test} of the official test films.")
 DATA_CITATION = ("Kermany DS, Goldbaum M, Cai W, et al. Identifying Medical Diagnoses and Treatable Diseases by "
                  "Image-Based Deep Learning. Cell 172(5):1122-1131, 2018. doi:10.1016/j.cell.2018.02.010. "
                  "Data: Mendeley Data doi:10.17632/rscbjbr9sj.2, licence CC BY 4.0.")

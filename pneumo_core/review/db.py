@@ -48,7 +48,7 @@ def make_engine(url: str | None = None, revision: str = HEAD) -> Engine:
     A read-only SQLite log gets an engine marked ``engine.pneumo_read_only`` (not migrated)."""
     url = url or Settings.from_env().database_url
     if not url.startswith("sqlite"):
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
         engine.pneumo_read_only = False
         migrate(engine, revision)
         return engine
@@ -59,10 +59,10 @@ def make_engine(url: str | None = None, revision: str = HEAD) -> Engine:
         if Path(database).exists():
             check_integrity(Path(database))
     if read_only:
-        engine = create_engine(f"sqlite:///file:{Path(database).resolve()}?mode=ro&uri=true",
+        engine = create_engine(f"sqlite:///file:{Path(database).resolve()}?mode=ro&uri=true", hide_parameters=True,
                                connect_args={"timeout": 30, "check_same_thread": False})
     else:
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
     engine.pneumo_read_only = read_only
     if read_only:

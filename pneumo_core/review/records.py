@@ -108,8 +108,9 @@ class Case:
 
 
 def aware(value: dt.datetime) -> dt.datetime:
-    """A stored time as UTC-aware (SQLite gives it back naive)."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    """A stored time in UTC: SQLite gives it back naive (stored in UTC), PostgreSQL in its server's
+    own time zone, which may be local time (then the date would be the local one)."""
+    return value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def fold(row: Mapping, history: Iterable[Event]) -> Case:

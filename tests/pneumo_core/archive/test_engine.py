@@ -54,9 +54,9 @@ _CHILD = textwrap.dedent("""
     try:
         done = engine.score_archive(Path(args.pop("src")), Path(args.pop("out")), progress=False, **args)
     except KeyboardInterrupt:
-        print(json.dumps({"stopped": True}))
+        print("RESULT " + json.dumps({"stopped": True}))
     else:
-        print(json.dumps(dataclasses.asdict(done)))
+        print("RESULT " + json.dumps(dataclasses.asdict(done)))
 """)
 
 
@@ -65,8 +65,9 @@ def _score(src, out, stop_after_parts: int | None = None, **kwargs) -> engine.Su
     args = {"src": str(src), "out": str(out), "stop_after_parts": stop_after_parts, **kwargs}
     run = subprocess.run([sys.executable, "-c", _CHILD, json.dumps(args)], capture_output=True, text=True,
                          timeout=600, cwd=REPO_ROOT)
-    assert run.returncode == 0, run.stderr[-3000:]
-    said = json.loads(run.stdout.strip().splitlines()[-1])
+    results_said = [line[len("RESULT "):] for line in run.stdout.splitlines() if line.startswith("RESULT ")]
+    assert run.returncode == 0 and len(results_said) == 1, run.stderr[-3000:]
+    said = json.loads(results_said[0])
     return None if said.get("stopped") else engine.Summary(**said)
 
 

@@ -9,7 +9,7 @@ from hostile import GATED
 
 from pneumo_core import load_image
 from pneumo_core.decision import CAUTION, OK, REFUSED, Assessment, Finding
-from pneumo_core.imaging.checks import assess
+from pneumo_core.imaging.checks import age_words, assess
 
 
 @pytest.fixture(scope="module")
@@ -48,3 +48,12 @@ def test_no_test_film_and_no_full_resolution_sample_is_refused(data_dir, fullres
 def test_the_adult_dicom_is_refused_with_its_age(dicom_dir):
     found = assess(load_image(dicom_dir / "chest-dx-adult-nih.dcm"))
     assert found.status == REFUSED and "81 years old, an adult" in found.reason
+
+
+@pytest.mark.parametrize("years, words", [
+    (81.0, "81 years"), (17.999, "17 years"), (18.0, "18 years"), (2.0, "2 years"), (1.99, "23 months"),
+    (0.5, "6 months"), (1 / 12, "1 month"), (10 / 365.25, "1 week"), (14 / 365.25, "2 weeks"), (3 / 365.25, "3 days"),
+    (1 / 365.25, "1 day"), (0.0, "0 days"),
+])
+def test_ages_are_said_in_completed_units(years, words):
+    assert age_words(years) == words

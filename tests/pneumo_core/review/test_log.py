@@ -112,10 +112,18 @@ def test_first_saved_is_the_oldest_reading_the_viewer_may_see(db_url):
     log.record_reading(image(2), pred(), "abc", "NORMAL", BAKER)
     with log.engine.begin() as conn:  # Dr Ahmed's reading saved a year ago (an old case still open)
         conn.execute(text("UPDATE readings SET created_at = :t WHERE id = :i"),
-                     {"t": dt.datetime(2025, 11, 1, 8, 30), "i": first.reading_id})
+                     {"t": dt.datetime(2025, 11, 1, 8, 30, tzinfo=dt.UTC), "i": first.reading_id})
     assert log.first_saved(LEAD) == dt.datetime(2025, 11, 1, 8, 30, tzinfo=dt.UTC)
     assert log.first_saved(AHMED) == dt.datetime(2025, 11, 1, 8, 30, tzinfo=dt.UTC)
     assert log.first_saved(BAKER).date() == dt.datetime.now(dt.UTC).date()  # a doctor: their own only
+
+
+def test_a_database_error_never_carries_what_was_typed(db_url):
+    """The engine hides statement parameters, so a logged error holds no note, name or case id."""
+    log = ReviewLog(db_url)
+    with pytest.raises(Exception) as failed, log.engine.connect() as conn:
+        conn.execute(text("SELECT no_such_column FROM readings WHERE note = :note"), {"note": "Dr Ahmed's secret note"})
+    assert "secret note" not in str(failed.value) and "hidden" in str(failed.value)
 
 
 @pytest.mark.parametrize("call,error", [

@@ -35,3 +35,12 @@ def test_flag_reasons_name_every_reason_in_a_fixed_order(kwargs, reasons):
     assert found.flag_reasons == reasons
     assert found.flagged == bool(reasons)
     assert set(reasons) <= set(FLAG_REASONS)
+
+
+def test_a_stored_time_is_given_in_utc_whatever_the_servers_zone():
+    from pneumo_core.review.records import aware
+
+    paris = dt.timezone(dt.timedelta(hours=1))
+    assert aware(dt.datetime(2026, 1, 1, 0, 30, tzinfo=paris)) == dt.datetime(2025, 12, 31, 23, 30, tzinfo=dt.UTC)
+    assert aware(dt.datetime(2026, 1, 1, 0, 30, tzinfo=paris)).date() == dt.date(2025, 12, 31)
+    assert aware(dt.datetime(2026, 1, 1, 0, 30)) == dt.datetime(2026, 1, 1, 0, 30, tzinfo=dt.UTC)  # SQLite: naive UTC
