@@ -33,8 +33,9 @@ def roc(report: EvaluationReport) -> go.Figure:
         fig.add_trace(go.Scatter(x=[1 - m["specificity"]], y=[m["sensitivity"]], mode="markers", name=title,
                                  marker=dict(size=12, symbol=_MARKERS.get(name, "x"))))
     fig.update_layout(title=f"ROC curve: AUC {auc_with_interval(report.ranking['roc_auc'], report.roc_auc_interval)}",
-                      xaxis_title="1 − specificity",
-                      yaxis_title="Sensitivity", **LAYOUT)
+                      xaxis_title="1 − specificity (healthy children called PNEUMONIA)", xaxis_tickformat=".0%",
+                      yaxis_title="Sensitivity", yaxis_tickformat=".0%", xaxis_range=[0, 1], yaxis_range=[0, 1.02],
+                      **LAYOUT)
     return fig
 
 
@@ -46,7 +47,8 @@ def precision_recall(report: EvaluationReport) -> go.Figure:
         fig.add_trace(go.Scatter(x=[m["sensitivity"]], y=[m["precision"]], mode="markers", name=title,
                                  marker=dict(size=12, symbol=_MARKERS.get(name, "x"))))
     fig.update_layout(title=f"Precision–recall (AUC {report.ranking['pr_auc']:.3f})", xaxis_title="Recall (sensitivity)",
-                      yaxis_title="Precision", **LAYOUT)
+                      yaxis_title="Precision", xaxis_tickformat=".0%", yaxis_tickformat=".0%", xaxis_range=[0, 1.02],
+                      yaxis_range=[0, 1.02], **LAYOUT)
     return fig
 
 

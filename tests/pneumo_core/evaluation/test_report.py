@@ -73,6 +73,14 @@ def test_report_charts_have_data(report, build):
     assert fig.data and all(len(trace.x) for trace in fig.data)
 
 
+@pytest.mark.parametrize("build", [charts.roc, charts.precision_recall, charts.reliability,
+                                   lambda r: charts.threshold_tradeoff(r, 0.2)])
+def test_rates_and_probabilities_are_shown_in_percent_on_every_chart(report, build):
+    layout = build(report).layout
+    assert layout.yaxis.tickformat == ".0%"
+    assert layout.xaxis.tickformat == ".0%"
+
+
 def test_the_roc_chart_title_carries_the_auc_and_its_interval(report):
     low, high = report.roc_auc_interval
     title = charts.roc(report).layout.title.text
