@@ -6,7 +6,8 @@ Each check gives ``Finding``s (``refused`` or ``caution``, with the reason in pl
 radiograph, a lateral view and an adult (18 years or older: not a pediatric film, and the model
 has never seen one) are refused; a child outside the training population (1–5 years) is a caution
 stating the age: infants under one and children of 6–17 are close enough to be read with that
-caution. An image without a DICOM header says no age: an adult film there is not caught (README).
+caution, and so is a DICOM whose header gives no usable age. A JPEG or PNG says no age: an adult
+film there is not caught (README).
 Image checks: a blank or nearly uniform image, one too small or too elongated to be a chest
 film, colour content and a transparent image composited to black are refused.
 
@@ -53,6 +54,9 @@ def header_findings(info: ImageInfo) -> list[Finding]:
                                       "reads children's chest films only (its model was trained on children aged 1–5 "
                                       "and has never seen an adult film), so do not upload this film in another "
                                       "format either"))
+    elif age is None and info.format == "DICOM":
+        found.append(Finding(CAUTION, "the DICOM header gives no usable age (PatientAge), so pneumo cannot check that "
+                                      "this is a child's film: it reads children's films only"))
     elif age is not None and not AGE_RANGE[0] <= age < AGE_RANGE[1]:
         found.append(Finding(CAUTION, f"the patient is {age_words(age)} old; the model was trained on children aged "
                                       "1–5, so its label is less reliable here"))

@@ -100,7 +100,7 @@ def reliability(report: EvaluationReport) -> go.Figure:
                             "points on average; marker size: number of films</sup>",
                       xaxis_title=f"{PROBABILITY_TITLE} given", xaxis_tickformat=".0%", yaxis_tickformat=".0%",
                       yaxis_title="Share that had pneumonia",
-                      xaxis_range=[0, 1], yaxis_range=[0, 1.02], **LAYOUT)
+                      xaxis_range=[-0.03, 1.03], yaxis_range=[-0.03, 1.03], **LAYOUT)  # room for the end markers
     return fig
 
 

@@ -30,7 +30,8 @@ METRIC_HELP = {"accuracy": "Share of all test films labelled right.",
 PROBABILITY_TITLE = "Pneumonia probability"  # one name for the model's calibrated probability, everywhere
 DOCTOR_LABEL_TITLES = {"NORMAL": "Normal", "PNEUMONIA": "Pneumonia", "UNSURE": "Unsure"}
 AGREEMENT_TITLES = {"agree": "Agree", "disagree": "Disagree", "unsure": "Doctor unsure"}
-AGREEMENT_PHRASES = {"agree": "agrees with the model", "disagree": "disagrees with the model", "unsure": "unsure"}
+AGREEMENT_PHRASES = {"agree": "agrees with the model", "disagree": "disagrees with the model",
+                     "unsure": "no call, so not compared with the model"}
 REVIEW_ACTION_TITLES = {"comment": "Comment only", "re-read": "Re-read (record a new reading)",
                         "reviewed": "Mark reviewed"}
 REVIEW_ACTION_DONE = {"comment": "Your comment is saved on reading #{id}.",
@@ -60,14 +61,14 @@ GATE_SUMMARY = ("Before the model reads an image, pneumo checks it. It does not 
                 "uniform, in colour, too small or too elongated to be a chest film, or whose DICOM header names "
                 "another modality (CT, MR, ultrasound…), another body part, a lateral view or an adult (18 years "
                 "or older). It reads, with a caution, a film whose DICOM header gives a child's age outside 1–5 "
-                "years. It also refuses an image whose "
+                "years or no usable age. It also refuses an image whose "
                 "features, as the model sees them, lie far from every training film (other body parts, photos, "
                 "documents, screenshots, noise), and a film turned, upside down, flipped vertically or inverted "
                 "(a negative).")
 GATE_TEST_ROW = "official test split (624)"  # the gate report's row of the test films
 GATE_LIMITS = ("What the check does not catch: a film mirrored left to right; an adult chest film whose file "
-               "does not give the age (a DICOM whose header says the patient is 18 or older is refused; a JPEG, a "
-               "PNG or a DICOM without PatientAge says no age, and the gate has not been measured on adult films: "
+               "does not give the age (a DICOM whose header says the patient is 18 or older is refused, one without "
+               "a usable age gets a caution; a JPEG or PNG says no age, and the gate has not been measured on adult films: "
                "one adult sample cannot measure that); and anything too close to a pediatric chest film for the "
                "model's own features to tell apart. It refuses some real pediatric films too: {validation} of the "
                "validation films and {test} of the official test films.")

@@ -42,6 +42,16 @@ def test_case_report_is_a_one_page_pdf(tmp_path, with_heatmap, with_reading):
     assert pages == 1 and "Intended use" in text and "Page 1 of 1" in text
 
 
+@pytest.mark.parametrize("label, said", [
+    ("NORMAL", "Normal (disagrees with the model)"),
+    ("PNEUMONIA", "Pneumonia (agrees with the model)"),
+    ("UNSURE", "Unsure (no call, so not compared with the model)"),  # never "Unsure (unsure)"
+])
+def test_the_doctors_reading_is_said_once_with_how_it_compares(tmp_path, label, said):
+    _, text = _text(case_report_pdf(IMAGE, None, PRED, "", _reading(tmp_path, label=label)))
+    assert said in text.replace("\n", " ")
+
+
 def test_the_model_part_is_the_one_saved_with_the_reading(tmp_path):
     """Saved 'Normal' against PNEUMONIA at 0.19; the PDF made later at a custom threshold of 0.5 (where
     the model would say NORMAL) still reports PNEUMONIA at 0.19, so the disagreement reads true."""
