@@ -14,6 +14,7 @@ import streamlit as st
 
 from pneumo_core import (
     MAX_NAME,
+    ModelFileError,
     ReadImage,
     case_report_pdf,
     decide,
@@ -27,7 +28,7 @@ from ui.auth import identity_ui
 from ui.guard import guarded
 from ui.keyboard import RESULT, TABLE, focus_next_run, keyboard_ui
 from ui.reading import reading_form, saved_readings
-from ui.resources import get_bundle, get_predictor
+from ui.resources import get_bundle, get_predictor, get_report
 from ui.viewer import film_view, viewer_ui
 from ui.widgets import (
     PROBABILITY_COLUMN,
@@ -85,7 +86,7 @@ def batch_controls(results: list[ReadImage]) -> None:
     left, right = st.columns([4, 1], vertical_alignment="center")
     waiting = batch.unsaved()
     left.caption(f"This batch: {len(results)} image{'s' * (len(results) != 1)}"
-                 + (f", {len(waiting)} without a saved reading" if waiting else "")
+                 + (f", {len(waiting)} read by the model and awaiting your reading" if waiting else "")
                  + ". It stays while you visit other pages; reloading or closing the tab clears it.",
                  help="Saved readings are in the review log and stay there.")
     if right.button("Clear the batch", icon=":material/delete_sweep:", key="clear-batch"):
@@ -127,6 +128,15 @@ def summary_table(results: list[ReadImage], preds: dict) -> int | None:
                             column_config={PROBABILITY_TITLE: PROBABILITY_COLUMN})
 
 
+def _test_errors_in_band() -> float | None:
+    """The share of the default setting's test-film mistakes the band held (None without the report)."""
+    try:
+        band = get_report().band_summary
+    except ModelFileError:
+        return None
+    return band.errors_in_band if band else None
+
+
 def _film_caption(r: ReadImage) -> str:
     info = r.info
     kind = texts.modality_title(info.modality)
@@ -149,7 +159,7 @@ def full_view(predictor, r: ReadImage, pred, method, opacity, colormap, reader) 
     with right:
         if pred.assessment.reasons:
             st.warning(f"**{texts.CAUTION_HEADLINE}:** {pred.assessment.reason}", icon=":material/warning:")
-        prediction_ui(pred, meta.band, meta.validation.get("band", {}).get("errors_in_band"))
+        prediction_ui(pred, meta.band, meta.validation.get("band", {}).get("errors_in_band"), _test_errors_in_band())
         reading_form(r, pred, reader, meta.weights_sha256)  # before the slow heatmap: typing can start at once
         report_slot = st.container()
     with left:

@@ -115,10 +115,11 @@ def label_ui(label: str, suffix: str = "", anchor: bool = False) -> None:
                 f"color:{texts.LABEL_COLOURS[label]};line-height:1.1'>{label}</div>{suffix}", unsafe_allow_html=True)
 
 
-def prediction_ui(pred: Prediction, band: tuple[float, float], errors_in_band: float | None = None) -> None:
+def prediction_ui(pred: Prediction, band: tuple[float, float], errors_in_band: float | None = None,
+                  test_errors_in_band: float | None = None) -> None:
     """The model's answer, large: label, calibrated probability, operating point and, with its
     numbers, whether the probability lies in the second-opinion band (``errors_in_band``: the share
-    of validation mistakes it held)."""
+    of validation mistakes it held; ``test_errors_in_band``: of the test films' mistakes)."""
     label_ui(pred.label, anchor=True)
     st.markdown(f"**{texts.PROBABILITY_TITLE}: {texts.pct(pred.probability)}** (calibrated)")
     st.caption(f"{texts.preset_title(pred.preset)}: PNEUMONIA from {texts.pct(pred.threshold)} · "
@@ -126,7 +127,7 @@ def prediction_ui(pred: Prediction, band: tuple[float, float], errors_in_band: f
     if pred.needs_second_opinion:
         st.warning(f"**{texts.SECOND_OPINION_HEADLINE}.** {texts.band_text(band)}", icon=":material/warning:")
     else:
-        st.caption(texts.band_outside(band, errors_in_band))
+        st.caption(texts.band_outside(band, errors_in_band, test_errors_in_band))
 
 
 def selectable_table(frame, ids: list, key: str, focus: str | None = None, **kwargs) -> int | None:

@@ -35,6 +35,9 @@ def test_the_band_is_explained_with_its_numbers():
         "setting's mistakes on validation films.")
     assert texts.band_outside((0.0209, 0.4914)) == "No second opinion flagged: the probability is outside 2.1% to 49.1%."
     assert "unsure" not in texts.band_outside((0.0209, 0.4914), 0.8387)  # never says the model is sure
+    assert texts.band_outside((0.0209, 0.4914), 0.8387, 0.385).endswith(
+        "held 84% of the default setting's mistakes on validation films but only 38% on the separately collected "
+        "test films.")
 
 
 @pytest.mark.parametrize("code, shown", [("DX", "digital X-ray"), ("OT", "other kind of image"), (None, ""),
