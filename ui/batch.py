@@ -12,6 +12,7 @@ import streamlit as st
 
 from pneumo_core import ReadImage
 from ui import state
+from ui.reading import saved_readings
 
 log = logging.getLogger("pneumo.app")
 MAX_FILES = 100  # in one session's batch; more are refused with a message
@@ -60,6 +61,6 @@ def remove(digests) -> None:
 
 def unsaved() -> list[ReadImage]:
     """Images in the batch the model read and nobody has saved a reading for yet."""
-    saved = st.session_state.get(state.SAVED_READINGS, {})
+    saved = saved_readings()
     return [r for r in images().values() if r.ok and r.assessment is not None and r.assessment.labelled
             and r.digest not in saved]
